@@ -1,0 +1,77 @@
+/** The page's `#channel-config` element, as Django's `json_script` (or the development server) writes it. */
+export interface ChannelConfig {
+  /** Absolute ws(s):// URL, or a path resolved against the page (http → ws, https → wss). */
+  readonly vertoUrl: string;
+  readonly channelId: string;
+  /** The bare client id (an `id@domain` form is accepted and stripped to the id). */
+  readonly login: string;
+  readonly password: string;
+  readonly iceServers: readonly RTCIceServer[];
+  readonly indexUrl: string;
+}
+
+export type ConfigResult = { readonly ok: true; readonly config: ChannelConfig } | { readonly ok: false; readonly error: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+function isIceServer(v: unknown): v is RTCIceServer {
+  if (!isRecord(v)) return false;
+  const urls = v.urls;
+  const urlsOk = nonEmpty(urls) || (Array.isArray(urls) && urls.length > 0 && urls.every(nonEmpty));
+  return urlsOk && (v.username === undefined || typeof v.username === 'string') && (v.credential === undefined || typeof v.credential === 'string');
+}
+
+/** Resolves a relative verto URL against the page URL, mapping http(s) to ws(s). */
+export function resolveVertoUrl(vertoUrl: string, pageUrl: string): string {
+  const url = new URL(vertoUrl, pageUrl);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  return url.toString();
+}
+
+/** Validates parsed config JSON; pure, so the page can show exactly what is wrong. */
+export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
+  if (!isRecord(raw)) return { ok: false, error: 'the channel configuration is not a JSON object' };
+  for (const key of ['vertoUrl', 'channelId', 'login', 'password'] as const) {
+    if (!nonEmpty(raw[key])) return { ok: false, error: `the channel configuration has no ${key}` };
+  }
+  const iceServers = raw.iceServers ?? [];
+  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) {
+    return { ok: false, error: 'the channel configuration has invalid iceServers' };
+  }
+  if (raw.indexUrl !== undefined && typeof raw.indexUrl !== 'string') {
+    return { ok: false, error: 'the channel configuration has an invalid indexUrl' };
+  }
+  let vertoUrl: string;
+  try {
+    vertoUrl = resolveVertoUrl(raw.vertoUrl as string, pageUrl);
+  } catch {
+    return { ok: false, error: 'the channel configuration has an invalid vertoUrl' };
+  }
+  if (!/^wss?:$/.test(new URL(vertoUrl).protocol)) return { ok: false, error: 'the verto URL must be ws:// or wss://' };
+  return {
+    ok: true,
+    config: {
+      vertoUrl,
+      channelId: (raw.channelId as string).toLowerCase(),
+      login: (raw.login as string).split('@')[0],
+      password: raw.password as string,
+      iceServers: iceServers,
+      indexUrl: (raw.indexUrl) ?? '/',
+    },
+  };
+}
+
+/** Reads and validates `#channel-config` from the document. */
+export function readConfig(doc: Document): ConfigResult {
+  const el = doc.getElementById('channel-config');
+  if (!el) return { ok: false, error: 'this page has no channel configuration (#channel-config)' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(el.textContent ?? '');
+  } catch {
+    return { ok: false, error: 'the channel configuration is not valid JSON' };
+  }
+  return validateConfig(raw, doc.location?.href ?? 'http://localhost/');
+}

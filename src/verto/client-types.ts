@@ -1,0 +1,58 @@
+import type { Observable } from 'rxjs';
+
+/** A JSON object as it arrives from, or goes to, the wire. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Presence states of the peer protocol (protocol doc §8.2). */
+export type PeerStatus = 'ready' | 'available' | 'unavailable' | 'gone';
+
+/** What a client publishes about itself: `{"peerStatus": …, "peerName": …}` on the wire. */
+export interface Presence {
+  readonly status: PeerStatus;
+  readonly name?: string;
+}
+
+/** A presence event from another client of the channel; `from` is the bare client id set by the server. */
+export interface PresenceEvent extends Presence {
+  readonly from: string;
+}
+
+/** A decoded `verto.info` `msg` from another client: `from` is the bare client id (domain stripped). */
+export interface PeerEnvelope {
+  readonly from: string;
+  readonly message: JsonObject;
+}
+
+/**
+ * The connection state the View shows. Terminal states (`login-failed`, `punted`, `closed`) stop all retries.
+ * `reconnecting.retryAt` is an epoch time in ms (from the client's clock) of the next attempt.
+ */
+export type ClientStatus =
+  | { readonly kind: 'connecting'; readonly attempt: number }
+  | { readonly kind: 'logging-in' }
+  | { readonly kind: 'online' }
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly reason: string }
+  | { readonly kind: 'login-failed'; readonly message: string }
+  | { readonly kind: 'punted' }
+  | { readonly kind: 'closed' };
+
+/** The channel's signalling client. One instance per page; `connect()` starts it, `disconnect()` ends it for good. */
+export interface VertoClient {
+  /** Current status, replayed to late subscribers. */
+  readonly status$: Observable<ClientStatus>;
+  /** Presence of the other clients in the channel; this client's own events are filtered out. */
+  readonly presence$: Observable<PresenceEvent>;
+  /** Peer-to-peer messages addressed to this client. */
+  readonly peerMessages$: Observable<PeerEnvelope>;
+  /** Emits after every successful `verto.subscribe` (so once per (re)connection) — presence `ready` has been sent. */
+  readonly subscribed$: Observable<void>;
+  /** Starts connecting (idempotent). */
+  connect(): void;
+  /** Publishes this client's presence to the channel (queued until online; the latest value wins). */
+  publishPresence(presence: Presence): void;
+  /** Sends a peer message to another client of the channel. Queued while offline; "sent" never means delivered. */
+  send(to: string, message: JsonObject): void;
+  /** Publishes `gone` when it can, closes the socket and completes the streams. */
+  disconnect(): void;
+}

@@ -1,0 +1,28 @@
+const path = require('node:path');
+const MiniCssExtractPlugin = require('mini-css-extract-plugin');
+
+// Stable file names (verto-peer.js / verto-peer.css) so Django's collectstatic and the demo page
+// can reference them without a manifest; source maps are separate files, and devtool never uses
+// eval so the bundle runs under a strict Content-Security-Policy.
+module.exports = (_env, argv) => {
+  const mode = argv.mode ?? 'production';
+  return {
+    mode,
+    entry: { 'verto-peer': './src/index.ts' },
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', clean: true },
+    devtool: 'source-map',
+    module: {
+      rules: [
+        { test: /\.ts$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } } },
+        { test: /\.css$/, use: [MiniCssExtractPlugin.loader, 'css-loader'] },
+      ],
+    },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      // RxJS ships an es2015 build that tree-shakes better than its default es5 one.
+      conditionNames: ['es2015', 'import', 'module', 'browser', 'default'],
+    },
+    plugins: [new MiniCssExtractPlugin({ filename: '[name].css' })],
+    performance: { hints: false },
+  };
+};
