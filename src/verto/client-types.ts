@@ -56,3 +56,13 @@ export interface VertoClient {
   /** Publishes `gone` when it can, closes the socket and completes the streams. */
   disconnect(): void;
 }
+
+/** What `createVertoClient` (src/verto/client.ts) needs; the page config provides all of it. */
+export interface VertoClientOptions {
+  /** Absolute ws:// or wss:// URL of the verto endpoint. */
+  readonly url: string;
+  readonly channelId: string;
+  /** Bare client id. */
+  readonly login: string;
+  readonly password: string;
+}
