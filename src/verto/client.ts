@@ -1,0 +1,197 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  catchError,
+  connectable,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  filter,
+  fromEvent,
+  map,
+  Observable,
+  race,
+  retry,
+  Subject,
+  take,
+  takeUntil,
+  throwError,
+  timer,
+  type Subscription,
+} from 'rxjs';
+import { consoleLogger, type Logger } from '../log';
+import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, VertoClient, VertoClientOptions } from './client-types';
+import { reconnectDelay } from './backoff';
+import { describeError, isTerminal, LoginFailedError, PuntedError, SessionInUseError } from './errors';
+import { Outbox } from './outbox';
+import { session$, type SessionEvent, type SessionTimings } from './session';
+import { socket$, type WebSocketCtor } from './socket';
+
+export interface VertoClientDeps {
+  readonly WebSocketCtor: WebSocketCtor;
+  /** Where the session id lives: per tab (sessionStorage), so a reload resumes and two tabs never collide. */
+  readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  readonly random: () => number;
+  readonly uuid: () => string;
+  readonly logger: Logger;
+  /** The browser came back online: retry at once instead of waiting out the backoff. */
+  readonly online$: Observable<unknown>;
+  /** The page became visible: check the socket at once. */
+  readonly visible$: Observable<unknown>;
+  readonly timings: SessionTimings;
+}
+
+export const DEFAULT_TIMINGS: SessionTimings = {
+  requestTimeoutMs: 10_000,
+  clientReadyTimeoutMs: 5_000,
+  pingTimeoutMs: 10_000,
+  outboxMaxAgeMs: 20_000,
+};
+const OUTBOX_MAX_ITEMS = 200;
+
+function browserDeps(): VertoClientDeps {
+  return {
+    WebSocketCtor: WebSocket,
+    storage: safeSessionStorage(),
+    random: Math.random,
+    uuid: () => crypto.randomUUID(),
+    logger: consoleLogger('[verto]'),
+    online$: fromEvent(window, 'online'),
+    visible$: fromEvent(document, 'visibilitychange').pipe(filter(() => document.visibilityState === 'visible')),
+    timings: DEFAULT_TIMINGS,
+  };
+}
+
+function safeSessionStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // blocked storage: a fresh session id per page load still works
+  }
+}
+
+/**
+ * The channel's verto client: reconnects with backoff, logs in on every connection, subscribes on
+ * `verto.clientReady`, publishes presence, and carries peer messages as base64 `verto.info` msgs.
+ */
+export function createVertoClient(options: VertoClientOptions, overrides: Partial<VertoClientDeps> = {}): VertoClient {
+  const deps: VertoClientDeps = { ...browserDeps(), ...overrides };
+  const { logger } = deps;
+  const now = () => asyncScheduler.now();
+
+  const storageKey = `verto-peer:sessid:${options.channelId}`;
+  const newSessid = () => {
+    const id = deps.uuid();
+    deps.storage?.setItem(storageKey, id);
+    return id;
+  };
+  let sessid = deps.storage?.getItem(storageKey) ?? newSessid();
+  let requestCounter = 0;
+  let failures = 0; // since the last successful login: drives the backoff schedule
+
+  const status = new BehaviorSubject<ClientStatus>({ kind: 'connecting', attempt: 1 });
+  const presenceChanged = new Subject<void>();
+  const outboxChanged = new Subject<void>();
+  const leaving = new Subject<void>();
+  const stop = new Subject<void>();
+  const outbox = new Outbox(deps.timings.outboxMaxAgeMs, OUTBOX_MAX_ITEMS);
+  let latestPresence: Presence | undefined;
+  let lastStatus: ClientStatus = { kind: 'connecting', attempt: 1 };
+  let disconnected = false;
+  const setStatus = (s: ClientStatus) => {
+    lastStatus = s;
+    status.next(s);
+  };
+
+  const loop$: Observable<SessionEvent> = defer(() => {
+    setStatus({ kind: 'connecting', attempt: failures + 1 });
+    return session$(socket$(options.url, deps.WebSocketCtor), {
+      options,
+      timings: deps.timings,
+      logger,
+      random: deps.random,
+      now,
+      nextId: () => `vp-${++requestCounter}`,
+      sessid: () => sessid,
+      setStatus,
+      onLoggedIn: () => {
+        failures = 0;
+      },
+      latestPresence: () => latestPresence,
+      presenceChanged$: presenceChanged,
+      outbox,
+      outboxChanged$: outboxChanged,
+      visible$: deps.visible$,
+      leaving$: leaving,
+    });
+  }).pipe(
+    retry({
+      delay: (error: unknown) => {
+        if (isTerminal(error)) return throwError(() => error);
+        if (error instanceof SessionInUseError) sessid = newSessid();
+        failures += 1;
+        const delayMs = reconnectDelay(failures, deps.random);
+        const reason = describeError(error);
+        logger.info(`reconnecting in ${delayMs} ms (${reason})`);
+        setStatus({ kind: 'reconnecting', attempt: failures, retryAt: now() + delayMs, reason });
+        return race(timer(delayMs), deps.online$.pipe(take(1)));
+      },
+    }),
+    catchError((error: unknown) => {
+      setStatus(terminalStatus(error));
+      return EMPTY;
+    }),
+    takeUntil(stop),
+  );
+  const events = connectable(loop$, { connector: () => new Subject<SessionEvent>(), resetOnDisconnect: false });
+  let running: Subscription | undefined;
+
+  return {
+    status$: status.pipe(distinctUntilChanged(sameStatus)),
+    presence$: events.pipe(
+      filter((e): e is Extract<SessionEvent, { kind: 'presence' }> => e.kind === 'presence'),
+      map((e): PresenceEvent => e.event),
+    ),
+    peerMessages$: events.pipe(
+      filter((e): e is Extract<SessionEvent, { kind: 'peer' }> => e.kind === 'peer'),
+      map((e): PeerEnvelope => e.envelope),
+    ),
+    subscribed$: events.pipe(
+      filter((e) => e.kind === 'subscribed'),
+      map(() => undefined),
+    ),
+    connect() {
+      if (running || disconnected) return;
+      running = events.connect();
+    },
+    publishPresence(presence: Presence) {
+      latestPresence = presence;
+      presenceChanged.next();
+    },
+    send(to: string, message: JsonObject) {
+      outbox.push({ to, message, queuedAt: now() });
+      outboxChanged.next();
+    },
+    disconnect() {
+      if (disconnected) return;
+      disconnected = true;
+      leaving.next();
+      stop.next();
+      running?.unsubscribe();
+      // A terminal status says more than "closed"; keep it on screen.
+      if (lastStatus.kind !== 'login-failed' && lastStatus.kind !== 'punted') setStatus({ kind: 'closed' });
+      status.complete();
+      for (const s of [presenceChanged, outboxChanged, leaving, stop]) s.complete();
+    },
+  };
+}
+
+function terminalStatus(error: unknown): ClientStatus {
+  if (error instanceof PuntedError) return { kind: 'punted' };
+  if (error instanceof LoginFailedError) return { kind: 'login-failed', message: error.message };
+  return { kind: 'login-failed', message: describeError(error) };
+}
+
+function sameStatus(a: ClientStatus, b: ClientStatus): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,62 @@
+import type { PeerEnvelope, PeerStatus, PresenceEvent } from './client-types';
+import { decodeBody, isJsonObject, type Decoded } from './codec';
+import type { JsonObject } from './client-types';
+
+const STATUSES: readonly PeerStatus[] = ['ready', 'available', 'unavailable', 'gone'];
+export const MAX_NAME_LENGTH = 32;
+
+/** The id part of `id@domain` (or the bare id). */
+export const bareId = (userId: string): string => userId.split('@')[0];
+
+/**
+ * A display name as other clients may send it: any Unicode, control characters stripped, trimmed,
+ * at most 32 characters; anything else is no name at all. It is rendered with textContent only.
+ */
+export function cleanName(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const cleaned = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '').trim();
+  if (cleaned === '') return undefined;
+  return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim();
+}
+
+/** The presence payload `{peerStatus, peerName?}` (protocol doc §8.2) from a decoded body. */
+export function readPresence(body: JsonObject): Decoded<{ status: PeerStatus; name?: string }> {
+  const status = body.peerStatus;
+  if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
+    return { ok: false, error: 'no valid peerStatus' };
+  }
+  const name = cleanName(body.peerName);
+  return { ok: true, value: { status: status as PeerStatus, ...(name !== undefined ? { name } : {}) } };
+}
+
+/**
+ * A `verto.event` on our channel → a presence event of another client. The sender is the server-set
+ * `userid` (last key wins in JSON.parse, so a forged copy loses), never the payload.
+ */
+export function readPresenceEvent(params: JsonObject, channelId: string): Decoded<PresenceEvent> {
+  if (params.eventChannel !== channelId) return { ok: false, error: `event for another channel (${JSON.stringify(params.eventChannel)})` };
+  const userid = params.userid;
+  if (typeof userid !== 'string' || userid === '') return { ok: false, error: 'event without userid' };
+  if (typeof params.eventData !== 'string') return { ok: false, error: 'event without eventData' };
+  const body = decodeBody(params.eventData);
+  if (!body.ok) return body;
+  const presence = readPresence(body.value);
+  if (!presence.ok) return presence;
+  return { ok: true, value: { from: bareId(userid), ...presence.value } };
+}
+
+/** A delivered `verto.info` `msg` addressed to us → a peer envelope (protocol doc §5.3). */
+export function readPeerMessage(params: JsonObject, ownId: string): Decoded<PeerEnvelope> {
+  const msg = params.msg;
+  if (!isJsonObject(msg)) return { ok: false, error: 'verto.info without msg' };
+  const { from, to, body } = msg;
+  if (typeof from !== 'string' || typeof to !== 'string' || typeof body !== 'string') {
+    return { ok: false, error: 'msg without string from/to/body' };
+  }
+  if (bareId(to) !== ownId) return { ok: false, error: `msg addressed to ${to}` };
+  if (bareId(from) === '') return { ok: false, error: 'msg with empty from' };
+  const decoded = decodeBody(body);
+  if (!decoded.ok) return decoded;
+  return { ok: true, value: { from: bareId(from), message: decoded.value } };
+}
