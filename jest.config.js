@@ -11,6 +11,7 @@ module.exports = {
       testMatch: ['<rootDir>/spec/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/spec/server/', '<rootDir>/spec/deploy/'],
       moduleNameMapper: { '\\.css$': '<rootDir>/spec/support/style-stub.js' },
+      setupFiles: ['<rootDir>/spec/support/setup-jsdom.ts'],
     },
     {
       displayName: 'server',
