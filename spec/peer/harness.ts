@@ -1,0 +1,158 @@
+import { EMPTY, NEVER, Subject, of, throwError, type Observable } from 'rxjs';
+import type { RunContext } from 'rxjs-marbles/context-run';
+import type { Connection, ConnectionState, Signal } from '../../src/rtc/connection-types';
+import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
+import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
+import { runPeer, type PeerDeps } from '../../src/peer/peer';
+
+/** [time in ms, value]: turned into a hot marble diagram with exact virtual times. */
+export type Timed<T> = readonly [number, T];
+
+export function hotAt<T>(m: RunContext, events: readonly Timed<T>[]): Observable<T> {
+  if (events.length === 0) return NEVER;
+  const values: Record<string, T> = {};
+  let diagram = '';
+  let frame = 0;
+  events.forEach(([t, v], i) => {
+    const key = String.fromCharCode(0x100 + i); // one-character value keys, never marble syntax
+    if (t < frame) throw new Error(`events out of order at ${t}`);
+    if (t > frame) diagram += ` ${t - frame}ms `;
+    diagram += key;
+    values[key] = v;
+    frame = t + 1;
+  });
+  return m.hot(diagram, values);
+}
+
+/** A short text for a peer message, so expectations read like a protocol trace. */
+export function describeMessage(msg: JsonObject): string {
+  const parts = [JSON.stringify(msg.peerAction ?? msg.peerStatus).replace(/"/g, '')];
+  if (typeof msg.callId === 'string') parts.push(msg.callId);
+  if (typeof msg.reason === 'string') parts.push(msg.reason);
+  if (msg.peerAction === 'description' && typeof msg.description === 'object' && msg.description !== null && !Array.isArray(msg.description)) {
+    parts.push(JSON.stringify(msg.description.type).replace(/"/g, ''));
+  }
+  return parts.join(' ');
+}
+
+/** What one fake Connection does, in virtual time relative to its creation. */
+export interface ConnectionScript {
+  /** initMedia(): e.g. '5ms m' (ready after 5 ms), or '5ms #' with error RtcError. */
+  readonly media?: string;
+  readonly mediaError?: unknown;
+  /** state$ marble, values are ConnectionState letters: c=connected, f=failed, r=reconnecting. */
+  readonly state?: string;
+  /** signals$ marble: o = our description offer, k = a candidate. */
+  readonly signals?: string;
+  /** remoteStream$ marble: s = a stream. */
+  readonly remote?: string;
+}
+
+const STATES: Record<string, ConnectionState> = { c: 'connected', f: 'failed', r: 'reconnecting', n: 'new', x: 'closed' };
+export const OUR_OFFER: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0 ours' } };
+export const OUR_CANDIDATE: Signal = { kind: 'candidate', candidate: { candidate: 'candidate:1 ours', sdpMid: '0', sdpMLineIndex: 0 } };
+
+export interface Sources {
+  readonly presence?: readonly Timed<PresenceEvent>[];
+  readonly messages?: readonly Timed<PeerEnvelope>[];
+  readonly status?: readonly Timed<ClientStatus>[];
+  readonly intents?: readonly Timed<Intent>[];
+  readonly activity?: readonly Timed<unknown>[];
+  readonly connections?: readonly ConnectionScript[];
+  readonly selfId?: string;
+  readonly callIds?: readonly string[];
+  /** Unsubscribe (leave) at this time; default 200 s. */
+  readonly until?: number;
+  readonly names?: Map<string, string>;
+}
+
+/** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
+export function runHarness(m: RunContext, src: Sources) {
+  const log: [number, string][] = [];
+  const record = (text: string) => log.push([m.scheduler.now(), text]);
+  const videos: VideoSource[] = [];
+  const menus: MenuItem[][] = [];
+  const dialogs: (Dialog | null)[] = [];
+  const client: VertoClient = {
+    status$: hotAt(m, src.status ?? [[0, { kind: 'online' }]]),
+    presence$: hotAt(m, src.presence ?? []),
+    peerMessages$: hotAt(m, src.messages ?? []),
+    subscribed$: EMPTY,
+    connect: () => record('connect'),
+    publishPresence: (p) => record(`publish ${p.status} ${p.name ?? ''}`),
+    send: (to, message) => record(`send ${to} ${describeMessage(message)}`),
+    disconnect: () => record('disconnect'),
+  };
+  const view: PeerView = {
+    intents$: hotAt(m, src.intents ?? []),
+    activity$: hotAt(m, src.activity ?? []),
+    setStatus: (text) => record(`status ${text}`),
+    setMenu: (items) => menus.push([...items]),
+    showDialog: (d) => {
+      dialogs.push(d);
+      record(`dialog ${d === null ? 'none' : `${d.kind} ${d.name}`}`);
+    },
+    setVideo: (v) => {
+      videos.push(v);
+      record(`video ${v === null ? 'poster' : `${v.fit}${v.muted ? ' muted' : ''}`}`);
+    },
+    setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
+  };
+  let made = 0;
+  const createConnection = (): Connection => {
+    const n = made++;
+    const script = src.connections?.[n] ?? {};
+    const tag = `conn${n}`;
+    const stream = { id: `${tag}-stream` } as unknown as MediaStream;
+    record(`${tag} created`);
+    return {
+      localStream$: NEVER,
+      remoteStream$: script.remote ? m.cold(script.remote, { s: { id: `${tag}-remote` } as unknown as MediaStream }) : NEVER,
+      state$: script.state ? m.cold(script.state, STATES) : NEVER,
+      signals$: script.signals ? m.cold(script.signals, { o: OUR_OFFER, k: OUR_CANDIDATE }) : NEVER,
+      initMedia: () => (script.mediaError ? (script.media ? m.cold(script.media, {}, script.mediaError) : throwError(() => script.mediaError)) : script.media ? m.cold(script.media, { m: stream }) : of(stream)),
+      open: (polite) => record(`${tag} open ${polite ? 'polite' : 'impolite'}`),
+      receive: (signal) => record(`${tag} receive ${signal.kind === 'description' ? `description ${signal.description.type}` : signal.candidate === null ? 'end-of-candidates' : 'candidate'}`),
+      close: () => record(`${tag} close`),
+    };
+  };
+  const callIds = [...(src.callIds ?? ['call-1', 'call-2', 'call-3'])];
+  const names = src.names ?? new Map<string, string>();
+  const deps: PeerDeps = {
+    client,
+    view,
+    createConnection,
+    iceServers: [],
+    selfId: src.selfId ?? 'ann',
+    name: 'Ann',
+    names: { getItem: (k) => names.get(k) ?? null, setItem: (k, v) => void names.set(k, v) },
+    newCallId: () => callIds.shift() ?? 'call-x',
+    random: () => 0, // keepalive every 40 s
+  };
+  const subject = new Subject<void>();
+  m.scheduler.schedule(() => {
+    const sub = runPeer(deps).subscribe({ error: (e: unknown) => record(`ERROR ${String(e)}`) });
+    m.scheduler.schedule(() => {
+      sub.unsubscribe();
+      subject.next();
+    }, src.until ?? 200_000);
+  }, 0);
+  const pick = (pattern: RegExp) => () => log.filter(([, t]) => pattern.test(t));
+  return {
+    log,
+    videos,
+    menus,
+    dialogs,
+    names,
+    flush: () => m.flush(),
+    sent: pick(/^send /),
+    published: pick(/^publish /),
+    statuses: () => log.filter(([, t]) => t.startsWith('status ')).map(([time, t]) => [time, t.slice(7)] as const),
+    conn: pick(/^conn\d/),
+    /** The last status text shown. */
+    lastStatus: () => log.filter(([, t]) => t.startsWith('status ')).at(-1)?.[1].slice(7),
+  };
+}
+
+export const presence = (from: string, status: PresenceEvent['status'], name?: string): PresenceEvent => ({ from, status, ...(name ? { name } : {}) });
+export const msg = (from: string, message: JsonObject): PeerEnvelope => ({ from, message });

@@ -1,0 +1,101 @@
+import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
+import type { ConnectionState, RtcFailure, Signal } from '../rtc/connection-types';
+import type { Intent } from '../view/ui-types';
+import type { PeerMessage } from './peer-message';
+
+/** Timings in ms (protocol doc §8.6 and the issue). */
+export const PEER_EXPIRY_MS = 60_000;
+/** An incoming offer nobody answers is declined after this. */
+export const RING_TIMEOUT_MS = 30_000;
+/** The caller gives up on an unanswered offer after this (the callee auto-declines at 30 s; this covers a lost offer). */
+export const OFFER_TIMEOUT_MS = 60_000;
+/** From accept to `connected`; a call that never connects closes with `failed` (§8.5). */
+export const CONNECT_TIMEOUT_MS = 30_000;
+export const NOTICE_MS = 10_000;
+/** How many ended callIds are remembered, so a late re-sent offer of an ended call does not ring again. */
+export const ENDED_MEMORY = 20;
+
+export interface KnownPeer {
+  readonly id: string;
+  readonly name: string;
+  readonly available: boolean;
+  readonly seenAt: number;
+}
+
+/**
+ * offering: we want a call (media, then `offer`); ringing: their offer waits for the person;
+ * accepting: the person accepted, media pending; connecting: RTCPeerConnection open; connected: media flows.
+ */
+export type CallPhase = 'offering' | 'ringing' | 'accepting' | 'connecting' | 'connected';
+
+export interface Call {
+  readonly phase: CallPhase;
+  readonly callId: string;
+  readonly peerId: string;
+  readonly peerName: string;
+  /** When the current phase started. */
+  readonly since: number;
+  /** offering: local media is ready and `offer` went out. */
+  readonly offerSent: boolean;
+  /** Whether a remote description has been passed to the Connection (candidates wait for one, §8.5). */
+  readonly described: boolean;
+  /** Remote signals held until the Connection is open (offering) or a description arrived (candidates). */
+  readonly held: readonly Signal[];
+}
+
+export interface PeerState {
+  readonly selfId: string;
+  readonly name: string;
+  readonly client: ClientStatus;
+  /** When `client` last changed (to show "reconnecting in N s"). */
+  readonly clientAt: number;
+  readonly peers: Readonly<Record<string, KnownPeer>>;
+  readonly call: Call | null;
+  readonly notice: { readonly text: string; readonly until: number } | null;
+  readonly editingName: boolean;
+  readonly endedCalls: readonly string[];
+}
+
+/** Side effects a transition asks for; executed at the edge, in order. */
+export type Effect =
+  | { readonly kind: 'send'; readonly to: string; readonly message: JsonObject }
+  | { readonly kind: 'publish'; readonly presence: Presence }
+  | { readonly kind: 'save-name'; readonly name: string }
+  | { readonly kind: 'rtc-open'; readonly callId: string; readonly polite: boolean }
+  | { readonly kind: 'rtc-signal'; readonly callId: string; readonly signal: Signal }
+  | { readonly kind: 'disconnect' };
+
+/** Everything the reducer reacts to. */
+export type PeerEvent =
+  | { readonly kind: 'presence'; readonly from: string; readonly status: PeerStatus; readonly name?: string }
+  | { readonly kind: 'message'; readonly from: string; readonly message: PeerMessage }
+  | { readonly kind: 'intent'; readonly intent: Intent }
+  /** A `call` intent with the fresh callId the edge created (ids are injected, the reducer stays pure). */
+  | { readonly kind: 'place-call'; readonly peerId: string; readonly callId: string }
+  | { readonly kind: 'client'; readonly status: ClientStatus }
+  | { readonly kind: 'media-ready'; readonly callId: string }
+  | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
+  | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
+  /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
+  | { readonly kind: 'keepalive' }
+  /** A deadline from `nextDeadline` passed. */
+  | { readonly kind: 'clock' }
+  /** The page is going away. */
+  | { readonly kind: 'leave' };
+
+export interface Step {
+  readonly state: PeerState;
+  readonly effects: readonly Effect[];
+}
+
+export const initialState = (selfId: string, name: string): PeerState => ({
+  selfId,
+  name,
+  client: { kind: 'connecting', attempt: 0 },
+  clientAt: 0,
+  peers: {},
+  call: null,
+  notice: null,
+  editingName: false,
+  endedCalls: [],
+});

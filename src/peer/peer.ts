@@ -1,0 +1,163 @@
+import {
+  EMPTY,
+  Subject,
+  asapScheduler,
+  asyncScheduler,
+  concatMap,
+  defer,
+  distinctUntilChanged,
+  finalize,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  observeOn,
+  of,
+  repeat,
+  scan,
+  share,
+  startWith,
+  switchMap,
+  tap,
+  timer,
+  type Observable,
+} from 'rxjs';
+import type { ConnectionFactory } from '../rtc/connection-types';
+import type { VertoClient } from '../verto/client-types';
+import { navHidden$ } from '../view/activity';
+import type { PeerView } from '../view/ui-types';
+import { callConnection$ } from './call-connection';
+import { saveName, type NameStore } from './display-name';
+import { decodePeerMessage } from './peer-message';
+import { initialState, type Call, type Effect, type PeerEvent, type Step } from './peer-state';
+import { nextDeadline, reduce } from './reduce';
+import { dialog, inCall, menuItems, statusText } from './view-model';
+
+export interface PeerDeps {
+  readonly client: VertoClient;
+  readonly view: PeerView;
+  readonly createConnection: ConnectionFactory;
+  readonly iceServers: readonly RTCIceServer[];
+  /** Our bare client id (for the glare tie-break and to ignore our own presence). */
+  readonly selfId: string;
+  /** The display name to start with (see `loadName`). */
+  readonly name: string;
+  readonly names: NameStore;
+  /** A fresh callId (UUID v4 in the page: `crypto.randomUUID`). */
+  readonly newCallId: () => string;
+  /** In [0, 1): only for the keepalive jitter. */
+  readonly random: () => number;
+  /** Current time in ms; defaults to the RxJS scheduler clock so marble tests run in virtual time. */
+  readonly now?: () => number;
+  readonly log?: (message: string, detail?: unknown) => void;
+}
+
+/** Keepalive interval: a random whole number of seconds in 40–50 (§8.6), so peers don't tick in step. */
+export const keepaliveDelay = (random: () => number): number => (40 + Math.min(10, Math.floor(random() * 11))) * 1000;
+
+/** The Connection a call needs, keyed by callId: none while it only rings on our side. */
+const connectionKey = (call: Call | null): Pick<Call, 'callId' | 'peerId'> | null =>
+  call === null || call.phase === 'ringing' ? null : { callId: call.callId, peerId: call.peerId };
+
+const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The Peer: presence, call control and one Connection at a time, as one stream. Subscribe once (P1);
+ * unsubscribing leaves: an open call gets `close`, then the client disconnects (publishing `gone`).
+ *
+ * state = scan(reduce) over presence, peer messages, intents, client status, keepalive ticks, deadlines
+ * and connection events; everything else is an effect of a state change.
+ */
+export function runPeer(deps: PeerDeps): Observable<never> {
+  return defer(() => {
+    const { client, view } = deps;
+    const now = deps.now ?? (() => asyncScheduler.now());
+    const log = deps.log ?? (() => undefined);
+    const initial: Step = { state: initialState(deps.selfId, deps.name), effects: [] };
+    let last = initial.state; // only for the leave at teardown, which must know the call being left
+    // Events caused by our own effects (deadlines, connection); delivered asap so the reducer is never re-entered.
+    const feedback = new Subject<PeerEvent>();
+
+    const presence$ = client.presence$.pipe(map((p): PeerEvent => ({ kind: 'presence', from: p.from, status: p.status, ...(p.name !== undefined ? { name: p.name } : {}) })));
+    const messages$ = client.peerMessages$.pipe(
+      mergeMap((envelope) => {
+        const decoded = decodePeerMessage(envelope.message);
+        if (decoded.ok) return of<PeerEvent>({ kind: 'message', from: envelope.from, message: decoded.message });
+        log(`dropped a peer message from ${envelope.from}: ${decoded.error}`);
+        return EMPTY;
+      }),
+    );
+    const intents$ = view.intents$.pipe(
+      map((intent): PeerEvent => (intent.kind === 'call' ? { kind: 'place-call', peerId: intent.peerId, callId: deps.newCallId() } : { kind: 'intent', intent })),
+    );
+    const status$ = client.status$.pipe(map((status): PeerEvent => ({ kind: 'client', status })));
+    const keepalive$ = defer(() => timer(keepaliveDelay(deps.random))).pipe(
+      repeat(),
+      map((): PeerEvent => ({ kind: 'keepalive' })),
+    );
+
+    const steps$ = merge(presence$, messages$, intents$, status$, keepalive$, feedback.pipe(observeOn(asapScheduler))).pipe(
+      scan((step: Step, event: PeerEvent) => reduce(step.state, event, now()), initial),
+      tap((step) => {
+        last = step.state;
+      }),
+      share(),
+    );
+    const effects$ = steps$.pipe(concatMap((step) => step.effects));
+    const state$ = steps$.pipe(
+      map((step) => step.state),
+      startWith(initial.state),
+    );
+
+    const execute = (effect: Effect): void => {
+      switch (effect.kind) {
+        case 'send':
+          return client.send(effect.to, effect.message);
+        case 'publish':
+          return client.publishPresence(effect.presence);
+        case 'save-name':
+          return saveName(deps.names, effect.name);
+        case 'disconnect':
+          return client.disconnect();
+        case 'rtc-open':
+        case 'rtc-signal':
+          return; // the call's Connection follows these (callConnection$)
+      }
+    };
+    const executed$ = effects$.pipe(tap(execute));
+
+    const render$ = merge(
+      state$.pipe(map(statusText), distinctUntilChanged(), tap((text) => view.setStatus(text))),
+      state$.pipe(map(menuItems), distinctUntilChanged(sameJson), tap((items) => view.setMenu(items))),
+      state$.pipe(map(dialog), distinctUntilChanged(sameJson), tap((d) => view.showDialog(d))),
+      navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),
+    );
+
+    // One Connection at a time: a new callId (or none) closes the previous one (switchMap).
+    const connection$ = state$.pipe(
+      map((s) => connectionKey(s.call)),
+      distinctUntilChanged((a, b) => a?.callId === b?.callId),
+      switchMap((key) => (key === null ? EMPTY : callConnection$(key, effects$, { ...deps, log }))),
+    );
+    // switchMap: only the earliest pending deadline matters; a new state re-arms it.
+    const clock$ = state$.pipe(
+      map(nextDeadline),
+      distinctUntilChanged(),
+      switchMap((deadline) => (deadline === null ? EMPTY : timer(Math.max(0, deadline - now())))),
+      map((): PeerEvent => ({ kind: 'clock' })),
+    );
+    const feedback$ = merge(connection$, clock$).pipe(tap((event) => feedback.next(event)));
+
+    // The client learns our name before it connects, so its `ready` after subscribe carries it.
+    const start$ = defer(() => {
+      client.publishPresence({ status: 'available', name: deps.name });
+      client.connect();
+      return EMPTY;
+    });
+
+    return merge(executed$, render$, feedback$, start$).pipe(
+      ignoreElements(),
+      finalize(() => reduce(last, { kind: 'leave' }, now()).effects.forEach(execute)),
+    );
+  });
+}

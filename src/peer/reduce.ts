@@ -1,0 +1,335 @@
+import type { PeerStatus } from '../verto/client-types';
+import type { RtcFailure, Signal } from '../rtc/connection-types';
+import type { Intent } from '../view/ui-types';
+import { peerLabel, sanitizeName } from './display-name';
+import { acceptMessage, availableMessage, closeMessage, offerMessage, type CloseReason, type PeerMessage } from './peer-message';
+import {
+  CONNECT_TIMEOUT_MS,
+  ENDED_MEMORY,
+  NOTICE_MS,
+  OFFER_TIMEOUT_MS,
+  PEER_EXPIRY_MS,
+  RING_TIMEOUT_MS,
+  type Call,
+  type Effect,
+  type KnownPeer,
+  type PeerEvent,
+  type PeerState,
+  type Step,
+} from './peer-state';
+
+const assertNever = (x: never): never => {
+  throw new Error(`unhandled event ${JSON.stringify(x)}`);
+};
+
+const same = (state: PeerState): Step => ({ state, effects: [] });
+
+/** Our own presence while this state holds: busy once an offer or an accept is under way. */
+const ownStatus = (s: PeerState): PeerStatus => (s.call === null || s.call.phase === 'ringing' ? 'available' : 'unavailable');
+
+/** The call this message belongs to, if it comes from the current call's peer with the current callId (§8.4). */
+const matching = (s: PeerState, from: string, callId: string): Call | null =>
+  s.call !== null && s.call.peerId === from && s.call.callId === callId ? s.call : null;
+
+const newCall = (phase: Call['phase'], callId: string, peerId: string, peerName: string, at: number): Call => ({
+  phase, callId, peerId, peerName, since: at, offerSent: false, described: false, held: [],
+});
+
+interface Ending {
+  readonly notice?: string;
+  /** Tell the other side, with this reason. */
+  readonly send?: CloseReason;
+}
+
+/** Ends the current call: back to idle, tell the peer when asked, and say `available` again if we had said otherwise. */
+function endCall(s: PeerState, at: number, how: Ending): Step {
+  const call = s.call;
+  if (call === null) return same(s);
+  const effects: Effect[] = [];
+  if (how.send) effects.push({ kind: 'send', to: call.peerId, message: closeMessage(call.callId, s.name, how.send) });
+  if (call.phase !== 'ringing') effects.push({ kind: 'publish', presence: { status: 'available', name: s.name } });
+  return {
+    state: {
+      ...s,
+      call: null,
+      notice: how.notice ? { text: how.notice, until: at + NOTICE_MS } : s.notice,
+      endedCalls: [...s.endedCalls, call.callId].slice(-ENDED_MEMORY),
+    },
+    effects,
+  };
+}
+
+/**
+ * Passes remote signals to the open Connection in order; candidates wait until a description has gone
+ * in, because the relay may reorder them and addIceCandidate fails without a remote description (§8.5).
+ */
+function deliver(call: Call, signals: readonly Signal[]): { call: Call; effects: Effect[] } {
+  let described = call.described;
+  const held: Signal[] = [];
+  const effects: Effect[] = [];
+  const pass = (signal: Signal) => effects.push({ kind: 'rtc-signal', callId: call.callId, signal });
+  for (const signal of signals) {
+    if (signal.kind === 'description') {
+      pass(signal);
+      if (!described) {
+        described = true;
+        held.splice(0).forEach(pass);
+      }
+    } else if (described) pass(signal);
+    else held.push(signal);
+  }
+  return { call: { ...call, described, held }, effects };
+}
+
+function upsertPeer(s: PeerState, id: string, name: string | undefined, available: boolean, at: number): PeerState {
+  const peer: KnownPeer = { id, name: peerLabel(id, name ?? s.peers[id]?.name), available, seenAt: at };
+  return { ...s, peers: { ...s.peers, [id]: peer } };
+}
+
+function onPresence(s: PeerState, from: string, status: PeerStatus, name: string | undefined, at: number): Step {
+  if (from === s.selfId) return same(s);
+  if (status === 'gone') {
+    const peers = { ...s.peers };
+    delete peers[from];
+    const left = { ...s, peers };
+    if (s.call?.peerId !== from) return same(left);
+    return endCall(left, at, { notice: `${s.call.peerName} left` });
+  }
+  const next = upsertPeer(s, from, name, status !== 'unavailable', at);
+  if (status !== 'ready') return same(next);
+  // `ready`: the peer (re)subscribed. Any offer of its previous page is stale; an idle peer answers directly.
+  const call = next.call;
+  if (call === null) return { state: next, effects: [{ kind: 'send', to: from, message: availableMessage(s.name) }] };
+  if (call.peerId !== from) return same(next);
+  if (call.phase === 'ringing') return same({ ...next, call: null, endedCalls: [...next.endedCalls, call.callId].slice(-ENDED_MEMORY) });
+  if (call.phase === 'offering' && call.offerSent) {
+    return { state: next, effects: [{ kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
+  }
+  return same(next); // in a call: its signalling reconnected, the media path is unaffected
+}
+
+/**
+ * An offer. Glare tie-break: when both sides offered each other, the offer from the LOWER client id
+ * (plain string order) wins. The higher side drops its own offer and accepts the winner's at once (it
+ * already wanted this call); the lower side ignores the loser's offer, which the other side drops too.
+ */
+function onOffer(s: PeerState, from: string, callId: string, name: string | undefined, at: number): Step {
+  const known = s.peers[from];
+  // Only peers of our channel's presence may ring; the relay delivers from anyone in the domain.
+  if (known === undefined || s.endedCalls.includes(callId)) return same(s);
+  const peerName = peerLabel(from, name ?? known.name);
+  const call = s.call;
+  if (call === null || (call.phase === 'ringing' && call.peerId === from && call.callId !== callId)) {
+    return same({ ...s, call: newCall('ringing', callId, from, peerName, at) });
+  }
+  if (call.callId === callId) return same(s); // a re-sent offer
+  if (call.phase === 'offering' && call.peerId === from) {
+    if (s.selfId < from) return same(s);
+    return same({
+      ...s,
+      call: newCall('accepting', callId, from, peerName, at),
+      endedCalls: [...s.endedCalls, call.callId].slice(-ENDED_MEMORY),
+    });
+  }
+  return { state: s, effects: [{ kind: 'send', to: from, message: closeMessage(callId, s.name, 'busy') }] };
+}
+
+function onClose(s: PeerState, call: Call, reason: CloseReason | undefined, at: number): Step {
+  const who = call.peerName;
+  let notice: string;
+  if (call.phase === 'ringing') notice = `Missed call from ${who}`;
+  else if (call.phase === 'offering') {
+    notice = reason === 'busy' ? `${who} is busy` : reason === 'timeout' ? `${who} did not answer` : reason === 'failed' ? `Call to ${who} failed` : `${who} declined the call`;
+  } else notice = reason === 'failed' ? `Call with ${who} failed` : `${who} hung up`;
+  return endCall(s, at, { notice });
+}
+
+function onMessage(s: PeerState, from: string, m: PeerMessage, at: number): Step {
+  if (m.kind === 'presence') return onPresence(s, from, m.status, m.name, at);
+  if (m.kind === 'offer') return onOffer(s, from, m.callId, m.name, at);
+  const call = matching(s, from, m.callId);
+  if (call === null) return same(s); // another peer, or a late message of an earlier call
+  switch (m.kind) {
+    case 'accept': {
+      if (call.phase !== 'offering' || !call.offerSent) return same(s);
+      const open = deliver({ ...call, phase: 'connecting', since: at, held: [] }, call.held);
+      return { state: { ...s, call: open.call }, effects: [{ kind: 'rtc-open', callId: call.callId, polite: true }, ...open.effects] };
+    }
+    case 'close':
+      return onClose(s, call, m.reason, at);
+    case 'signal': {
+      if (call.phase === 'ringing') return same(s);
+      // Not open yet: hold (an `accept` may arrive after the first description, §8.5).
+      if (call.phase === 'offering' || call.phase === 'accepting') return same({ ...s, call: { ...call, held: [...call.held, m.signal] } });
+      const next = deliver(call, [...call.held, m.signal]);
+      return { state: { ...s, call: next.call }, effects: next.effects };
+    }
+    default:
+      return assertNever(m);
+  }
+}
+
+function onIntent(s: PeerState, intent: Intent, at: number): Step {
+  const call = s.call;
+  switch (intent.kind) {
+    case 'call': // the edge turns it into `place-call` with a fresh callId
+      return same(s);
+    case 'accept':
+      return call?.phase === 'ringing' ? same({ ...s, call: { ...call, phase: 'accepting', since: at } }) : same(s);
+    case 'decline':
+      return call?.phase === 'ringing' ? endCall(s, at, { send: 'rejected' }) : same(s);
+    case 'cancel':
+      return call?.phase === 'offering' ? endCall(s, at, call.offerSent ? { send: 'cancelled' } : {}) : same(s);
+    case 'hangup':
+      return call !== null && call.phase !== 'ringing' && call.phase !== 'offering' ? endCall(s, at, { send: 'hangup' }) : same(s);
+    case 'edit-name':
+      return same({ ...s, editingName: true });
+    case 'close-dialog':
+      return same({ ...s, editingName: false });
+    case 'rename': {
+      const name = sanitizeName(intent.name);
+      const closed = { ...s, editingName: false };
+      if (!name || name === s.name) return same(closed);
+      const renamed = { ...closed, name };
+      return {
+        state: renamed,
+        effects: [
+          { kind: 'save-name', name },
+          { kind: 'publish', presence: { status: ownStatus(renamed), name } },
+        ],
+      };
+    }
+    default:
+      return assertNever(intent);
+  }
+}
+
+const failureNotice = (reason: RtcFailure, who: string): string => {
+  switch (reason) {
+    case 'media-denied':
+      return 'Camera and microphone access was denied';
+    case 'no-device':
+      return 'No camera or microphone found';
+    case 'negotiation':
+    case 'ice-failed':
+      return `Could not connect to ${who}`;
+    default:
+      return assertNever(reason);
+  }
+};
+
+function onClock(s: PeerState, at: number): Step {
+  const expired = Object.values(s.peers).filter((p) => p.seenAt + PEER_EXPIRY_MS <= at);
+  const peers = { ...s.peers };
+  for (const p of expired) delete peers[p.id];
+  const notice = s.notice && s.notice.until <= at ? null : s.notice;
+  const next: PeerState = expired.length > 0 || notice !== s.notice ? { ...s, peers, notice } : s;
+  const call = next.call;
+  if (call === null) return same(next);
+  const who = call.peerName;
+  switch (call.phase) {
+    case 'ringing':
+      return call.since + RING_TIMEOUT_MS <= at ? endCall(next, at, { notice: `Missed call from ${who}`, send: 'timeout' }) : same(next);
+    case 'offering':
+      if (expired.some((p) => p.id === call.peerId)) return endCall(next, at, { notice: `${who} is unreachable`, send: 'cancelled' });
+      return call.since + OFFER_TIMEOUT_MS <= at ? endCall(next, at, { notice: `${who} did not answer`, send: 'cancelled' }) : same(next);
+    case 'accepting':
+    case 'connecting':
+      return call.since + CONNECT_TIMEOUT_MS <= at ? endCall(next, at, { notice: `Could not connect to ${who}`, send: 'failed' }) : same(next);
+    case 'connected':
+      return same(next);
+    default:
+      return assertNever(call.phase);
+  }
+}
+
+/** The next time something expires (peer presence, an offer, a connect attempt, a notice), or null. */
+export function nextDeadline(s: PeerState): number | null {
+  const times = Object.values(s.peers).map((p) => p.seenAt + PEER_EXPIRY_MS);
+  if (s.notice) times.push(s.notice.until);
+  const call = s.call;
+  if (call?.phase === 'ringing') times.push(call.since + RING_TIMEOUT_MS);
+  if (call?.phase === 'offering') times.push(call.since + OFFER_TIMEOUT_MS);
+  if (call?.phase === 'accepting' || call?.phase === 'connecting') times.push(call.since + CONNECT_TIMEOUT_MS);
+  return times.length > 0 ? Math.min(...times) : null;
+}
+
+/** The whole Peer logic: one pure transition per event, `at` being the event's time in ms. */
+export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
+  switch (e.kind) {
+    case 'presence':
+      return onPresence(s, e.from, e.status, e.name, at);
+    case 'message':
+      return onMessage(s, e.from, e.message, at);
+    case 'intent':
+      return onIntent(s, e.intent, at);
+    case 'place-call': {
+      const peer = s.peers[e.peerId];
+      if (s.call !== null || peer === undefined || !peer.available) return same(s);
+      return same({ ...s, notice: null, call: newCall('offering', e.callId, peer.id, peer.name, at) });
+    }
+    case 'client': {
+      const next = { ...s, client: e.status, clientAt: at };
+      // Signed in elsewhere, or refused: this page can no longer signal, so any call ends here.
+      return e.status.kind === 'punted' || e.status.kind === 'login-failed' ? endCall(next, at, {}) : same(next);
+    }
+    case 'media-ready': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      if (call?.phase === 'offering' && !call.offerSent) {
+        return {
+          state: { ...s, call: { ...call, offerSent: true, since: at } },
+          effects: [
+            { kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) },
+            { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
+          ],
+        };
+      }
+      if (call?.phase === 'accepting') {
+        const open = deliver({ ...call, phase: 'connecting', since: at, held: [] }, call.held);
+        return {
+          state: { ...s, call: open.call },
+          effects: [
+            { kind: 'send', to: call.peerId, message: acceptMessage(call.callId, s.name) },
+            { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
+            { kind: 'rtc-open', callId: call.callId, polite: false },
+            ...open.effects,
+          ],
+        };
+      }
+      return same(s);
+    }
+    case 'rtc-state': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      if (call === null) return same(s);
+      if (e.state === 'connected') return call.phase === 'connecting' ? same({ ...s, call: { ...call, phase: 'connected', since: at } }) : same(s);
+      // `failed` comes after the Connection's own ICE restart gave up; `closed` without our asking is a failure too.
+      if (e.state === 'failed' || e.state === 'closed') return endCall(s, at, { notice: `Call with ${call.peerName} failed`, send: 'failed' });
+      return same(s);
+    }
+    case 'rtc-error': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      if (call === null) return same(s);
+      const peerKnows = call.phase !== 'offering' || call.offerSent;
+      return endCall(s, at, { notice: failureNotice(e.reason, call.peerName), ...(peerKnows ? { send: 'failed' as const } : {}) });
+    }
+    case 'keepalive': {
+      const call = s.call;
+      if (call === null || call.phase === 'ringing') return { state: s, effects: [{ kind: 'publish', presence: { status: 'available', name: s.name } }] };
+      // The relay neither acknowledges nor orders delivery, so an unanswered offer is re-sent (§8.4).
+      if (call.phase === 'offering' && call.offerSent) return { state: s, effects: [{ kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) }] };
+      return same(s);
+    }
+    case 'clock':
+      return onClock(s, at);
+    case 'leave': {
+      const call = s.call;
+      const reason: CloseReason | undefined =
+        call === null ? undefined : call.phase === 'ringing' ? 'rejected' : call.phase === 'offering' ? (call.offerSent ? 'cancelled' : undefined) : 'hangup';
+      const ended = reason ? endCall(s, at, { send: reason }) : endCall(s, at, {});
+      // Only the close matters here; `disconnect` publishes `gone`, so no `available` first.
+      return { state: ended.state, effects: [...ended.effects.filter((x) => x.kind === 'send'), { kind: 'disconnect' }] };
+    }
+    default:
+      return assertNever(e);
+  }
+}

@@ -1,0 +1,61 @@
+import type { ClientStatus } from '../verto/client-types';
+import type { Dialog, MenuItem } from '../view/ui-types';
+import type { PeerState } from './peer-state';
+
+/** What the connection to the server looks like, in words. */
+export function clientText(status: ClientStatus, at: number): string {
+  switch (status.kind) {
+    case 'connecting':
+    case 'logging-in':
+      return 'Connecting…';
+    case 'online':
+      return 'Online';
+    case 'reconnecting': {
+      const seconds = Math.max(0, Math.ceil((status.retryAt - at) / 1000));
+      return seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting…';
+    }
+    case 'login-failed':
+      return `Login failed: ${status.message}`;
+    case 'punted':
+      return 'Signed in elsewhere';
+    case 'closed':
+      return 'Disconnected';
+  }
+}
+
+/** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. */
+export function statusText(s: PeerState): string {
+  const call = s.call;
+  const offline = s.client.kind !== 'online';
+  if (call !== null) {
+    const who = call.peerName;
+    const text =
+      call.phase === 'offering' ? `Calling ${who}…`
+      : call.phase === 'ringing' ? `${who} is calling`
+      : call.phase === 'connected' ? `In a call with ${who}`
+      : `Connecting to ${who}…`;
+    return offline ? `${text} (${clientText(s.client, s.clientAt)})` : text;
+  }
+  if (offline) return clientText(s.client, s.clientAt);
+  return s.notice?.text ?? 'Online';
+}
+
+/** The menu: call controls while a call is under way, otherwise the peers (busy ones not callable) and the name. */
+export function menuItems(s: PeerState): MenuItem[] {
+  const call = s.call;
+  if (call?.phase === 'offering') return [{ kind: 'cancel' }];
+  if (call !== null && call.phase !== 'ringing') return [{ kind: 'hangup' }];
+  const peers = Object.values(s.peers)
+    .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1))
+    .map((p): MenuItem => (p.available ? { kind: 'call', peerId: p.id, name: p.name } : { kind: 'busy', name: p.name }));
+  return [...peers, { kind: 'name', name: s.name }];
+}
+
+export function dialog(s: PeerState): Dialog | null {
+  if (s.call?.phase === 'ringing') return { kind: 'incoming', name: s.call.peerName };
+  if (s.editingName) return { kind: 'name-form', name: s.name };
+  return null;
+}
+
+/** In a call (for the navbar auto-hide): from accepting on, media is about to flow both ways. */
+export const inCall = (s: PeerState): boolean => s.call !== null && (s.call.phase === 'connecting' || s.call.phase === 'connected');

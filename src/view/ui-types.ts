@@ -1,0 +1,42 @@
+import type { Observable } from 'rxjs';
+
+/** Plain data exchanged between the Peer and the View: what to draw, and what the person asked for. */
+
+/** One entry of `#nav-menu`. */
+export type MenuItem =
+  | { readonly kind: 'call'; readonly peerId: string; readonly name: string }
+  | { readonly kind: 'busy'; readonly name: string }
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'name'; readonly name: string };
+
+/** What the modal shows; `null` hides it. */
+export type Dialog =
+  | { readonly kind: 'incoming'; readonly name: string }
+  | { readonly kind: 'name-form'; readonly name: string };
+
+/** What the person asked for (reads from the DOM). */
+export type Intent =
+  | { readonly kind: 'call'; readonly peerId: string }
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'decline' }
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'edit-name' }
+  | { readonly kind: 'rename'; readonly name: string }
+  | { readonly kind: 'close-dialog' };
+
+/** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */
+export type VideoSource = { readonly stream: MediaStream; readonly fit: 'cover' | 'contain'; readonly muted: boolean } | null;
+
+/** The write side of the View the Peer drives; each method takes plain data. */
+export interface PeerView {
+  readonly intents$: Observable<Intent>;
+  /** Mouse, touch or key activity anywhere on the page. */
+  readonly activity$: Observable<unknown>;
+  setStatus(text: string): void;
+  setMenu(items: readonly MenuItem[]): void;
+  showDialog(dialog: Dialog | null): void;
+  setVideo(source: VideoSource): void;
+  setNavHidden(hidden: boolean): void;
+}
