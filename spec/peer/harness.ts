@@ -1,5 +1,5 @@
 import { EMPTY, NEVER, Subject, of, throwError, type Observable } from 'rxjs';
-import type { RunContext } from 'rxjs-marbles/context-run';
+import type { Context as RunContext } from 'rxjs-marbles';
 import type { Connection, ConnectionState, Signal } from '../../src/rtc/connection-types';
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
 import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
