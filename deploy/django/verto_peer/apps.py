@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VertoPeerConfig(AppConfig):
+    name = "verto_peer"
+    verbose_name = "verto-peer"

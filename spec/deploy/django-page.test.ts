@@ -1,0 +1,159 @@
+/**
+ * The Django channel page, rendered by real Django and parsed by jsdom's HTML parser (the
+ * WHATWG algorithm browsers use), against the DOM contract of static/channel.html.
+ * @jest-environment jsdom
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PYTHON, REPO, requireInterpreter, run } from './support/interpreters';
+
+const DJANGO_HINT = "the Django tests need Debian's /usr/bin/python3 with Django (apt-get install python3-django; bash .ci/run installs it)";
+
+const CONFIG = {
+  vertoUrl: '/verto',
+  channelId: '7c1d6a0e-62d0-4ed8-8cbb-4b7a8f61094d',
+  login: 'ef5a7e82-d675-440a-b1ce-3278006b89be',
+  password: 'de6980d8-ee66-4c68-9ec4-3a2c5e66b6c9',
+  iceServers: [{ urls: 'stun:stun.example.org' }],
+  indexUrl: '/',
+};
+
+function render(config: unknown, ...flags: string[]): string {
+  const result = run(PYTHON, ['deploy/django/render_page.py', ...flags, '-'], JSON.stringify(config), DJANGO_HINT);
+  if (result.status !== 0) throw new Error(`render_page.py failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+const parse = (html: string): Document => new DOMParser().parseFromString(html, 'text/html');
+const URL_ATTRS = new Set(['src', 'href', 'poster']);
+
+/** An element tree as tag, attributes and leaf text; URLs reduced to their file name (static URLs differ by prefix). */
+interface Shape {
+  tag: string;
+  attrs: Record<string, string>;
+  text?: string;
+  children: Shape[];
+}
+function shape(el: Element): Shape {
+  const attrs: Record<string, string> = {};
+  for (const a of Array.from(el.attributes)) attrs[a.name] = URL_ATTRS.has(a.name) ? a.value.slice(a.value.lastIndexOf('/') + 1) : a.value;
+  const children = Array.from(el.children).map(shape);
+  return children.length === 0 && el.textContent?.trim() ? { tag: el.localName, attrs, text: el.textContent.trim(), children } : { tag: el.localName, attrs, children };
+}
+
+function configScripts(doc: Document): HTMLScriptElement[] {
+  return Array.from(doc.querySelectorAll('script')).filter((s) => s.id === 'channel-config');
+}
+
+beforeAll(() => requireInterpreter(PYTHON, ['-c', 'import django'], DJANGO_HINT));
+
+describe('verto_peer/channel_detail.html rendered by Django', () => {
+  const contract = parse(fs.readFileSync(path.join(REPO, 'static/channel.html'), 'utf8'));
+  let page: Document;
+  beforeAll(() => {
+    page = parse(render(CONFIG));
+  });
+
+  it('has exactly the body structure of static/channel.html, plus the config block where its placeholder is', () => {
+    const children = Array.from(page.body.children);
+    expect(children[children.length - 1]?.id).toBe('channel-config');
+    expect(children.slice(0, -1).map(shape)).toEqual(Array.from(contract.body.children).map(shape));
+  });
+
+  it('has the head of static/channel.html: icon, stylesheet and the deferred bundle', () => {
+    expect(shape(page.head)).toEqual(shape(contract.head));
+    const bundle = page.querySelector('script[src]');
+    expect(bundle?.getAttribute('src')).toBe('/static/verto_peer/verto-peer.js');
+    expect(bundle?.hasAttribute('defer')).toBe(true);
+    expect(page.querySelector('link[rel=stylesheet]')?.getAttribute('href')).toBe('/static/verto_peer/verto-peer.css');
+  });
+
+  it('takes static URLs from STATIC_URL ({% static %})', () => {
+    const cdn = parse(render(CONFIG, '--static-url', 'https://cdn.example.org/s/'));
+    expect(cdn.querySelector('script[src]')?.getAttribute('src')).toBe('https://cdn.example.org/s/verto_peer/verto-peer.js');
+    expect(cdn.getElementById('media-player')?.getAttribute('poster')).toBe('https://cdn.example.org/s/verto_peer/poster.svg');
+  });
+
+  it('passes the config with json_script as a JSON data block the client reads back unchanged', () => {
+    const [block] = configScripts(page);
+    expect(block.type).toBe('application/json');
+    expect(JSON.parse(block.textContent ?? '')).toEqual(CONFIG);
+    expect(page.getElementById('nav-brand')?.getAttribute('href')).toBe('/');
+  });
+
+  it('has nothing a strict CSP would block: no inline script, handler or style attribute', () => {
+    for (const script of Array.from(page.querySelectorAll('script'))) {
+      expect(script.hasAttribute('src') || script.type === 'application/json').toBe(true);
+    }
+    for (const el of Array.from(page.querySelectorAll('*'))) {
+      expect(Array.from(el.attributes).filter((a) => a.name.startsWith('on') || a.name === 'style')).toEqual([]);
+    }
+    expect(page.querySelectorAll('style')).toHaveLength(0);
+  });
+});
+
+describe('hostile config values cannot break out of the config block', () => {
+  const hostile = {
+    ...CONFIG,
+    channelId: '</script><script id="pwned">window.pwned=1</script>',
+    login: '<!--<script>',
+    password: `&amp; &lt; ' " \\ \u2028\u2029 </SCRIPT >`,
+    iceServers: [{ urls: ['stun:a', '<\\/script>'], username: '-->', credential: '<![CDATA[' }],
+    indexUrl: '/x"><script>window.pwned=2</script>',
+  };
+  let html: string;
+  let page: Document;
+  beforeAll(() => {
+    html = render(hostile);
+    page = parse(html);
+  });
+
+  it('round-trips every value exactly through the HTML parser and JSON.parse', () => {
+    const blocks = configScripts(page);
+    expect(blocks).toHaveLength(1);
+    expect(JSON.parse(blocks[0].textContent ?? '')).toEqual(hostile);
+  });
+
+  it('adds no element: still one bundle script and one data block, and the contract intact', () => {
+    expect(page.getElementById('pwned')).toBeNull();
+    expect(page.querySelectorAll('script')).toHaveLength(2);
+    const contract = parse(fs.readFileSync(path.join(REPO, 'static/channel.html'), 'utf8'));
+    const expected = Array.from(contract.body.children).map(shape);
+    const body = Array.from(page.body.children).slice(0, -1).map(shape);
+    body[0].children[0].attrs.href = expected[0].children[0].attrs.href; // the brand link carries indexUrl: checked below
+    expect(body).toEqual(expected);
+    expect(page.getElementById('nav-brand')?.getAttribute('href')).toBe(hostile.indexUrl);
+  });
+
+  it('is escaped by json_script, not by luck: no raw "<" inside the block', () => {
+    const inner = /<script id="channel-config" type="application\/json">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(inner).not.toMatch(/[<>&]/);
+    expect(inner).toContain('\\u003C/script\\u003E');
+  });
+});
+
+describe('render_page.py --csp', () => {
+  const directives = (csp: string): Map<string, string[]> =>
+    new Map(csp.trim().split(/\s*;\s*/).map((d) => { const [name, ...values] = d.split(/\s+/); return [name, values]; }));
+
+  it('allows the bundle from self and the socket only to the verto endpoint, resolved like the client does', () => {
+    const csp = directives(render(CONFIG, '--csp', '--page-url', 'https://example.org/channels/7c1d/'));
+    expect(csp.get('default-src')).toEqual(["'none'"]);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('style-src')).toEqual(["'self'"]);
+    expect(csp.get('connect-src')).toEqual(['wss://example.org']);
+    expect(csp.get('media-src')).toEqual(['blob:', 'mediastream:']);
+  });
+
+  it('never allows inline script or eval', () => {
+    const csp = render({ ...CONFIG, vertoUrl: 'ws://127.0.0.1:8081/verto' }, '--csp');
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(directives(csp).get('connect-src')).toEqual(['ws://127.0.0.1:8081']);
+  });
+
+  it('refuses a verto URL that is not ws(s)', () => {
+    const result = run(PYTHON, ['deploy/django/render_page.py', '--csp', '-'], JSON.stringify({ ...CONFIG, vertoUrl: 'ftp://x/' }), DJANGO_HINT);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('vertoUrl must resolve to a ws:// or wss:// URL');
+  });
+});
