@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Subscription } from 'rxjs';
+import { View } from '../../src/view/view';
+import type { Intent } from '../../src/view/ui-types';
+
+const page = readFileSync(join(__dirname, '../../static/channel.html'), 'utf8');
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+function load(): { view: View; intents: Intent[]; sub: Subscription } {
+  // The test fixture is our own static page (the DOM contract), so parsing it as markup is safe here.
+  document.documentElement.innerHTML = new DOMParser().parseFromString(page, 'text/html').documentElement.innerHTML;
+  const view = new View(document);
+  const intents: Intent[] = [];
+  const sub = view.intents$.subscribe((i) => intents.push(i));
+  return { view, intents, sub };
+}
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const buttons = (root: HTMLElement) => Array.from(root.querySelectorAll('button'));
+const press = (key: string) => document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+
+describe('View (jsdom, static/channel.html)', () => {
+  let ctx: ReturnType<typeof load>;
+  beforeEach(() => {
+    ctx = load();
+  });
+  afterEach(() => ctx.sub.unsubscribe());
+
+  it('sets the status text, hostile text staying text', () => {
+    ctx.view.setStatus(`${HOSTILE} is calling`);
+    expect(byId('nav-status').textContent).toBe(`${HOSTILE} is calling`);
+    expect(document.querySelector('nav img[src="x"]')).toBeNull();
+  });
+
+  it('fills the menu: a button named "Call <name>" per available peer, busy peers not callable, call controls', () => {
+    ctx.view.setMenu([
+      { kind: 'call', peerId: 'bo', name: 'Bo' },
+      { kind: 'call', peerId: 'evil', name: HOSTILE },
+      { kind: 'busy', name: 'Dee' },
+      { kind: 'name', name: 'Ann' },
+    ]);
+    const menu = byId('nav-menu');
+    expect(buttons(menu).map((b) => b.textContent)).toEqual(['Call Bo', `Call ${HOSTILE}`, 'Name: Ann']);
+    expect(menu.querySelector('img')).toBeNull();
+    expect(menu.querySelector('.busy')?.textContent).toBe('Dee (busy)');
+    expect(buttons(menu).every((b) => b.type === 'button')).toBe(true);
+
+    buttons(menu)[1].click();
+    buttons(menu)[2].click();
+    expect(ctx.intents).toEqual([{ kind: 'call', peerId: 'evil' }, { kind: 'edit-name' }]);
+
+    ctx.view.setMenu([{ kind: 'cancel' }]);
+    expect(buttons(menu).map((b) => b.textContent)).toEqual(['Cancel']);
+    ctx.view.setMenu([{ kind: 'hangup' }]);
+    buttons(menu)[0].click();
+    expect(buttons(menu).map((b) => b.textContent)).toEqual(['Hang up']);
+    expect(ctx.intents.at(-1)).toEqual({ kind: 'hangup' });
+  });
+
+  it('closes the burger menu after a choice (small screens)', () => {
+    const burger = byId<HTMLInputElement>('nav-burger');
+    burger.checked = true;
+    ctx.view.setMenu([{ kind: 'hangup' }]);
+    buttons(byId('nav-menu'))[0].click();
+    expect(burger.checked).toBe(false);
+  });
+
+  it('shows an incoming call that Escape and the overlay cannot dismiss', () => {
+    ctx.view.showDialog({ kind: 'incoming', name: HOSTILE });
+    const control = byId<HTMLInputElement>('modal-control');
+    const content = byId('modal-content');
+    expect(control.checked).toBe(true);
+    expect(content.querySelector('h3')?.textContent).toBe(`${HOSTILE} is calling`);
+    expect(content.querySelector('img')).toBeNull();
+    expect(buttons(content).map((b) => b.textContent)).toEqual(['Accept', 'Decline']);
+
+    press('Escape');
+    byId('modal-overlay').click();
+    expect(control.checked).toBe(true);
+    expect(ctx.intents).toEqual([]);
+
+    buttons(content)[0].click();
+    buttons(content)[1].click();
+    expect(ctx.intents).toEqual([{ kind: 'accept' }, { kind: 'decline' }]);
+
+    ctx.view.showDialog(null);
+    expect(control.checked).toBe(false);
+    expect(content.childElementCount).toBe(0);
+  });
+
+  it('shows the name form: submit renames, Escape / overlay / Cancel close it', () => {
+    ctx.view.showDialog({ kind: 'name-form', name: 'Ann' });
+    const control = byId<HTMLInputElement>('modal-control');
+    const content = byId('modal-content');
+    const input = content.querySelector('input') as HTMLInputElement;
+    expect(input.value).toBe('Ann');
+    input.value = 'Ann Lee';
+    (content.querySelector('form') as HTMLFormElement).requestSubmit();
+    expect(ctx.intents).toEqual([{ kind: 'rename', name: 'Ann Lee' }]);
+
+    press('Enter'); // not Escape: nothing
+    press('Escape');
+    expect(ctx.intents.at(-1)).toEqual({ kind: 'close-dialog' });
+    byId('modal-overlay').click();
+    expect(control.checked).toBe(false); // the overlay label's native toggle was allowed
+    expect(ctx.intents.filter((i) => i.kind === 'close-dialog')).toHaveLength(2);
+
+    ctx.view.showDialog({ kind: 'name-form', name: 'Ann' });
+    buttons(content).find((b) => b.textContent === 'Cancel')?.click();
+    expect(ctx.intents.at(-1)).toEqual({ kind: 'close-dialog' });
+  });
+
+  it('Escape does nothing when no dialog is open', () => {
+    press('Escape');
+    expect(ctx.intents).toEqual([]);
+  });
+
+  it('fits the video: cover for the muted local preview, contain (on black) for the remote stream, poster when none', () => {
+    const video = byId<HTMLVideoElement>('media-player');
+    const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(undefined as unknown as Promise<void>);
+    const local = { id: 'local' } as unknown as MediaStream;
+    const remote = { id: 'remote' } as unknown as MediaStream;
+
+    ctx.view.setVideo({ stream: local, fit: 'cover', muted: true });
+    expect(video.srcObject).toBe(local);
+    expect(video.muted).toBe(true);
+    expect(video.classList.contains('fit-cover')).toBe(true);
+    expect(video.classList.contains('fit-contain')).toBe(false);
+
+    play.mockReturnValue(Promise.reject(new Error('NotAllowedError'))); // autoplay refused: tolerated
+    ctx.view.setVideo({ stream: remote, fit: 'contain', muted: false });
+    expect(video.srcObject).toBe(remote);
+    expect(video.muted).toBe(false);
+    expect(video.classList.contains('fit-contain')).toBe(true);
+    expect(video.classList.contains('fit-cover')).toBe(false);
+
+    ctx.view.setVideo(null);
+    expect(video.srcObject).toBeNull();
+    expect(video.classList.contains('fit-cover')).toBe(true);
+    expect(video.getAttribute('poster')).toBeTruthy();
+    expect(play).toHaveBeenCalledTimes(2);
+    play.mockRestore();
+  });
+
+  it('hides and shows the navbar', () => {
+    ctx.view.setNavHidden(true);
+    expect(document.querySelector('nav')?.classList.contains('nav-hidden')).toBe(true);
+    ctx.view.setNavHidden(false);
+    expect(document.querySelector('nav')?.classList.contains('nav-hidden')).toBe(false);
+  });
+
+  it('reports activity lazily from the document', () => {
+    const seen: string[] = [];
+    const sub = ctx.view.activity$.subscribe((e) => seen.push((e as Event).type));
+    document.dispatchEvent(new MouseEvent('mousemove'));
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    sub.unsubscribe();
+    document.dispatchEvent(new MouseEvent('mousemove'));
+    expect(seen).toEqual(['mousemove', 'keydown']);
+  });
+
+  it('refuses a page without the DOM contract', () => {
+    document.body.innerHTML = '<p>nothing here</p>';
+    expect(() => new View(document)).toThrow('#nav-status');
+  });
+});
