@@ -9,13 +9,14 @@ from django.conf import settings
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def setup(static_url="/static/"):
+def setup(static_url="/static/", **extra):
     settings.configure(
         DEBUG=False,
         INSTALLED_APPS=["django.contrib.staticfiles", "verto_peer"],
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
         STATIC_URL=static_url,
         USE_TZ=True,
+        **extra
     )
     django.setup()
 

@@ -57,6 +57,19 @@ describe('lua.conf.xml', () => {
   });
 });
 
+describe('xml_curl.conf.xml', () => {
+  const conf = parseXml(read('deploy/freeswitch/autoload_configs/xml_curl.conf.xml'));
+
+  it('binds only the directory to a loopback Django URL, with basic-auth gateway credentials', () => {
+    const urls = findAll(conf, 'param').filter((p) => attr(p, 'name') === 'gateway-url');
+    expect(urls.map((u) => attr(u, 'bindings'))).toEqual(['directory']);
+    expect(attr(urls[0], 'value')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    const p = params(findAll(conf, 'binding')[0]);
+    expect(p['gateway-credentials']).toMatch(/^[^:]+:.+$/);
+    expect(p['auth-scheme']).toBe('basic');
+  });
+});
+
 /** What every verto-peer directory user must carry. */
 function expectVertoPeerUsers(users: ReturnType<typeof directoryUsers>): void {
   expect(users.length).toBeGreaterThan(0);
