@@ -1,0 +1,142 @@
+import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
+import { nextDeadline, reduce } from '../../src/peer/reduce';
+import { clientText, dialog, inCall, menuItems, statusText } from '../../src/peer/view-model';
+
+const base = (): PeerState => ({
+  ...initialState('ann', 'Ann'),
+  client: { kind: 'online' },
+  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
+});
+const call = (phase: Call['phase'], extra: Partial<Call> = {}): Call => ({
+  phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, described: false, held: [], ...extra,
+});
+const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({ ...base(), call: call(phase, extra) });
+const kinds = (s: ReturnType<typeof reduce>) => s.effects.map((e) => (e.kind === 'send' ? `send ${JSON.stringify(e.message.peerAction ?? e.message.peerStatus)} ${JSON.stringify(e.message.reason ?? '')}` : e.kind));
+
+describe('reduce (pure)', () => {
+  it('leaving: ringing → rejected, unsent offer → nothing, in a call → hangup; then disconnect', () => {
+    expect(kinds(reduce(withCall('ringing'), { kind: 'leave' }, 5))).toEqual(['send "close" "rejected"', 'disconnect']);
+    expect(kinds(reduce(withCall('offering', { offerSent: false }), { kind: 'leave' }, 5))).toEqual(['disconnect']);
+    expect(kinds(reduce(withCall('offering'), { kind: 'leave' }, 5))).toEqual(['send "close" "cancelled"', 'disconnect']);
+    expect(kinds(reduce(withCall('connected'), { kind: 'leave' }, 5))).toEqual(['send "close" "hangup"', 'disconnect']);
+    expect(kinds(reduce(base(), { kind: 'leave' }, 5))).toEqual(['disconnect']);
+  });
+
+  it('keepalive: refreshes presence when idle or ringing, re-sends an open offer, stays quiet in a call', () => {
+    expect(kinds(reduce(base(), { kind: 'keepalive' }, 1))).toEqual(['publish']);
+    expect(kinds(reduce(withCall('ringing'), { kind: 'keepalive' }, 1))).toEqual(['publish']);
+    expect(kinds(reduce(withCall('offering'), { kind: 'keepalive' }, 1))).toEqual(['send "offer" ""']);
+    expect(kinds(reduce(withCall('offering', { offerSent: false }), { kind: 'keepalive' }, 1))).toEqual([]);
+    expect(kinds(reduce(withCall('connected'), { kind: 'keepalive' }, 1))).toEqual([]);
+  });
+
+  it('`ready` from a peer: drops its stale ringing offer, re-sends our open offer, keeps a running call', () => {
+    const ready: PeerEvent = { kind: 'presence', from: 'bo', status: 'ready', name: 'Bo' };
+    expect(reduce(withCall('ringing'), ready, 1).state.call).toBeNull();
+    expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "offer" ""']);
+    expect(reduce(withCall('connected'), ready, 1).state.call?.phase).toBe('connected');
+    expect(reduce(withCall('connected', { peerId: 'cy' }), ready, 1).effects).toEqual([]);
+  });
+
+  it('ignores its own presence and `gone` of strangers', () => {
+    expect(reduce(base(), { kind: 'presence', from: 'ann', status: 'available' }, 1).state).toEqual(base());
+    expect(reduce(withCall('connected'), { kind: 'presence', from: 'zed', status: 'gone' }, 1).state.call?.phase).toBe('connected');
+  });
+
+  it('a punted or refused client ends the call; other status changes keep it', () => {
+    expect(reduce(withCall('connected'), { kind: 'client', status: { kind: 'punted' } }, 1).state.call).toBeNull();
+    expect(reduce(withCall('connected'), { kind: 'client', status: { kind: 'login-failed', message: 'x' } }, 1).state.call).toBeNull();
+    expect(reduce(withCall('connected'), { kind: 'client', status: { kind: 'closed' } }, 1).state.call).not.toBeNull();
+  });
+
+  it('connection states: reconnecting changes nothing, an unasked close is a failure, other calls’ events are ignored', () => {
+    expect(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'reconnecting' }, 1).state.call?.phase).toBe('connected');
+    expect(kinds(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'closed' }, 1))).toEqual(['send "close" "failed"', 'publish']);
+    expect(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'old', state: 'failed' }, 1).state.call).not.toBeNull();
+    expect(reduce(withCall('connected'), { kind: 'rtc-error', callId: 'old', reason: 'ice-failed' }, 1).state.call).not.toBeNull();
+    expect(reduce(withCall('connected'), { kind: 'media-ready', callId: 'c1' }, 1).effects).toEqual([]);
+    const failed = reduce(withCall('connected'), { kind: 'rtc-error', callId: 'c1', reason: 'ice-failed' }, 1);
+    expect(statusText(failed.state)).toBe('Could not connect to Bo');
+  });
+
+  it('refuses intents that do not fit the phase', () => {
+    const idle = base();
+    for (const intent of ['accept', 'decline', 'cancel', 'hangup', 'call'] as const) {
+      const e: PeerEvent = { kind: 'intent', intent: intent === 'call' ? { kind: 'call', peerId: 'bo' } : { kind: intent } };
+      expect(reduce(idle, e, 1)).toEqual({ state: idle, effects: [] });
+    }
+    expect(reduce(withCall('ringing'), { kind: 'intent', intent: { kind: 'hangup' } }, 1).state.call?.phase).toBe('ringing');
+    expect(reduce(withCall('connected'), { kind: 'place-call', peerId: 'bo', callId: 'c2' }, 1).state.call?.callId).toBe('c1');
+    expect(reduce(base(), { kind: 'place-call', peerId: 'nobody', callId: 'c2' }, 1).state.call).toBeNull();
+    const busyBo = { ...base(), peers: { bo: { id: 'bo', name: 'Bo', available: false, seenAt: 0 } } };
+    expect(reduce(busyBo, { kind: 'place-call', peerId: 'bo', callId: 'c2' }, 1).state.call).toBeNull();
+    expect(reduce(withCall('offering', { offerSent: false }), { kind: 'intent', intent: { kind: 'cancel' } }, 1).effects.map((e) => e.kind)).toEqual(['publish']);
+  });
+
+  it('a re-sent offer for the ringing call is the same call; a new callId from the same peer replaces it', () => {
+    const ringing = withCall('ringing');
+    const again = reduce(ringing, { kind: 'message', from: 'bo', message: { kind: 'offer', callId: 'c1' } }, 5);
+    expect(again.state.call?.since).toBe(0);
+    const replaced = reduce(ringing, { kind: 'message', from: 'bo', message: { kind: 'offer', callId: 'c2', name: 'Bo' } }, 5);
+    expect(replaced.state.call?.callId).toBe('c2');
+  });
+
+  it('accept in the wrong phase, and signals while ringing, are ignored', () => {
+    expect(reduce(withCall('connected'), { kind: 'message', from: 'bo', message: { kind: 'accept', callId: 'c1' } }, 1).effects).toEqual([]);
+    const sig: PeerEvent = { kind: 'message', from: 'bo', message: { kind: 'signal', callId: 'c1', signal: { kind: 'candidate', candidate: null } } };
+    expect(reduce(withCall('ringing'), sig, 1).state.call?.held).toEqual([]);
+    expect(reduce(withCall('accepting'), sig, 1).state.call?.held).toHaveLength(1);
+  });
+
+  it('the clock: drops stale peers and a faded notice; a connected call has no deadline', () => {
+    const s: PeerState = { ...withCall('connected'), notice: { text: 'x', until: 100 } };
+    expect(nextDeadline(s)).toBe(100);
+    const later = reduce(s, { kind: 'clock' }, 60_000).state;
+    expect(later.peers).toEqual({});
+    expect(later.notice).toBeNull();
+    expect(later.call?.phase).toBe('connected');
+    expect(nextDeadline({ ...later })).toBeNull();
+    expect(nextDeadline({ ...withCall('connecting', { since: 7 }), peers: {} })).toBe(30_007);
+    expect(reduce(withCall('ringing'), { kind: 'clock' }, 10).state.call?.phase).toBe('ringing');
+  });
+
+  it('is exhaustive: an unknown event kind is a programming error', () => {
+    expect(() => reduce(base(), { kind: 'bogus' } as unknown as PeerEvent, 1)).toThrow('unhandled event');
+  });
+});
+
+describe('view model', () => {
+  it('words every client status', () => {
+    expect(clientText({ kind: 'connecting', attempt: 0 }, 0)).toBe('Connecting…');
+    expect(clientText({ kind: 'online' }, 0)).toBe('Online');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Reconnecting in 13 s…');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Reconnecting…');
+    expect(clientText({ kind: 'login-failed', message: 'Authentication Failure' }, 0)).toBe('Login failed: Authentication Failure');
+    expect(clientText({ kind: 'punted' }, 0)).toBe('Signed in elsewhere');
+    expect(clientText({ kind: 'closed' }, 0)).toBe('Disconnected');
+  });
+
+  it('the status, menu and dialog of each phase', () => {
+    expect(statusText(withCall('ringing'))).toBe('Bo is calling');
+    expect(dialog(withCall('ringing'))).toEqual({ kind: 'incoming', name: 'Bo' });
+    expect(statusText(withCall('accepting'))).toBe('Connecting to Bo…');
+    expect(menuItems(withCall('offering'))).toEqual([{ kind: 'cancel' }]);
+    expect(menuItems(withCall('connecting'))).toEqual([{ kind: 'hangup' }]);
+    expect(inCall(withCall('connecting'))).toBe(true);
+    expect(inCall(withCall('offering'))).toBe(false);
+    expect(statusText({ ...base(), client: { kind: 'punted' } })).toBe('Signed in elsewhere');
+    expect(dialog({ ...base(), editingName: true })).toEqual({ kind: 'name-form', name: 'Ann' });
+  });
+
+  it('sorts peers by name, then id', () => {
+    const s: PeerState = {
+      ...base(),
+      peers: {
+        b2: { id: 'b2', name: 'Bo', available: true, seenAt: 0 },
+        b1: { id: 'b1', name: 'Bo', available: true, seenAt: 0 },
+        a: { id: 'a', name: 'Al', available: true, seenAt: 0 },
+      },
+    };
+    expect(menuItems(s).map((i) => (i.kind === 'call' ? i.peerId : i.kind))).toEqual(['a', 'b1', 'b2', 'name']);
+  });
+});
