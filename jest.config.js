@@ -24,5 +24,7 @@ module.exports = {
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
     './src/verto/': { lines: 90 },
+    './src/peer/': { lines: 90 },
+    './src/view/': { lines: 90 },
   },
 };
