@@ -17,5 +17,5 @@ export function run(command: string, args: readonly string[], input: string, hin
 /** Throws with the hint unless `command args` exits 0: a missing interpreter is a failure with a reason. */
 export function requireInterpreter(command: string, args: readonly string[], hint: string): void {
   const result = run(command, args, '', hint);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.stderr.trim()}): ${hint}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.stderr.trim().split('\n').pop() ?? ''}): ${hint}`);
 }
