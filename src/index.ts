@@ -1,1 +1,76 @@
-export {};
+// Entry point (webpack): browser shims and styles, then the Peer on load and its end on pagehide.
+import 'webrtc-adapter';
+import 'picnic/picnic.min.css';
+import './app.css';
+import type { Subscription } from 'rxjs';
+import { readConfig } from './config';
+import { newCallId } from './peer/call-id';
+import { loadName, type NameStore } from './peer/display-name';
+import { runPeer } from './peer/peer';
+import { createConnection } from './rtc/connection';
+import { createVertoClient } from './verto/client';
+import { View } from './view/view';
+
+/** Shows why the page cannot start, in the navbar and in the page, instead of a console error. */
+function showError(doc: Document, text: string): void {
+  const status = doc.getElementById('nav-status');
+  if (status) status.textContent = text;
+  const box = doc.createElement('main');
+  box.className = 'page-error';
+  box.setAttribute('role', 'alert');
+  box.textContent = `verto-peer cannot start: ${text}.`;
+  doc.body.append(box);
+}
+
+function storage(win: Window): NameStore {
+  try {
+    return win.localStorage; // the getter itself throws when storage is blocked
+  } catch {
+    const memory = new Map<string, string>();
+    return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+  }
+}
+
+/** Starts the page once; returns the Subscription whose unsubscribe leaves (close the call, publish `gone`). */
+export function start(win: Window): Subscription | null {
+  const doc = win.document;
+  const config = readConfig(doc);
+  if (!config.ok) {
+    showError(doc, config.error);
+    return null;
+  }
+  let view: View;
+  try {
+    view = new View(doc);
+  } catch (error) {
+    showError(doc, error instanceof Error ? error.message : 'the page is incomplete');
+    return null;
+  }
+  const { vertoUrl, channelId, login, password, iceServers } = config.config;
+  const client = createVertoClient({ url: vertoUrl, channelId, login, password });
+  const names = storage(win);
+  const random = () => Math.random();
+  const subscription = runPeer({
+    client,
+    view,
+    createConnection,
+    iceServers,
+    selfId: login,
+    name: loadName(names, random),
+    names,
+    newCallId: () => newCallId(win.crypto),
+    random,
+    log: (message, detail) => console.debug('[verto-peer]', message, detail ?? ''),
+  }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });
+  win.addEventListener('pagehide', () => subscription.unsubscribe(), { once: true });
+  // Back from the back/forward cache the Peer is gone (pagehide ended it): start afresh.
+  win.addEventListener('pageshow', (e) => {
+    if (e.persisted) win.location.reload();
+  });
+  return subscription;
+}
+
+if (typeof window !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window), { once: true });
+  else start(window);
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NEVER, of } from 'rxjs';
+import type { VertoClient } from '../src/verto/client-types';
+
+const calls: string[] = [];
+const fakeClient: VertoClient = {
+  status$: of({ kind: 'connecting', attempt: 0 }),
+  presence$: NEVER,
+  peerMessages$: NEVER,
+  subscribed$: NEVER,
+  connect: () => calls.push('connect'),
+  publishPresence: (p) => calls.push(`publish ${p.status} ${p.name ?? ''}`),
+  send: (to) => calls.push(`send ${to}`),
+  disconnect: () => calls.push('disconnect'),
+};
+const createVertoClient = jest.fn((_options: unknown) => fakeClient);
+jest.mock('../src/verto/client', () => ({ createVertoClient: (options: unknown) => createVertoClient(options) }));
+jest.mock('../src/rtc/connection', () => ({ createConnection: () => { throw new Error('no call in this test'); } }));
+
+import { start } from '../src/index';
+
+const page = readFileSync(join(__dirname, '../static/channel.html'), 'utf8');
+function loadPage(config?: string) {
+  document.documentElement.innerHTML = new DOMParser().parseFromString(page, 'text/html').documentElement.innerHTML;
+  if (config !== undefined) {
+    const script = document.createElement('script');
+    script.type = 'application/json';
+    script.id = 'channel-config';
+    script.textContent = config;
+    document.body.append(script);
+  }
+}
+
+describe('index (page entry)', () => {
+  beforeEach(() => {
+    calls.length = 0;
+    localStorage.clear();
+  });
+
+  it('a missing configuration is shown on the page and in the status, not as a console error', () => {
+    const consoleError = jest.spyOn(console, 'error');
+    loadPage();
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toContain('no channel configuration');
+    expect(document.querySelector('.page-error[role="alert"]')?.textContent).toContain('cannot start');
+    expect(consoleError).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
+    consoleError.mockRestore();
+  });
+
+  it('an invalid configuration says what is wrong', () => {
+    loadPage('{"vertoUrl": "wss://x/clients"}');
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toBe('the channel configuration has no channelId');
+  });
+
+  it('starts once with a readable default name, and leaves on pagehide', () => {
+    loadPage(JSON.stringify({ vertoUrl: 'wss://pbx.example/clients', channelId: 'C1', login: 'ann@pbx.example', password: 'pw' }));
+    const sub = start(window);
+    expect(sub).not.toBeNull();
+    const name = localStorage.getItem('verto-peer.name') ?? '';
+    expect(name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(createVertoClient).toHaveBeenLastCalledWith({ url: 'wss://pbx.example/clients', channelId: 'c1', login: 'ann', password: 'pw' });
+    expect(calls).toEqual([`publish available ${name}`, 'connect']);
+    expect(document.getElementById('nav-status')?.textContent).toBe('Connecting…');
+    expect(document.getElementById('nav-menu')?.textContent).toBe(`Name: ${name}`);
+
+    window.dispatchEvent(new Event('pagehide'));
+    expect(calls.at(-1)).toBe('disconnect');
+    expect(sub?.closed).toBe(true);
+  });
+});
