@@ -1,0 +1,148 @@
+import { EMPTY, catchError, concat, concatMap, defer, finalize, from, ignoreElements, map, of } from 'rxjs';
+import type { Observable, OperatorFunction } from 'rxjs';
+import { RtcError, type Signal } from './connection-types';
+import type { PeerPort } from './peer-port';
+
+/**
+ * Perfect negotiation state (W3C webrtc-pc example, Mozilla's "Perfect negotiation in WebRTC").
+ * One object per connection, written only by the two streams below.
+ */
+export interface NegotiationFlags {
+  makingOffer: boolean;
+  ignoreOffer: boolean;
+  isSettingRemoteAnswerPending: boolean;
+  /** Remote candidates that came before any remote description, tagged with whether their offer was being ignored. */
+  readonly early: { readonly candidate: RTCIceCandidateInit | null; readonly ignored: boolean }[];
+}
+
+export const freshFlags = (): NegotiationFlags => ({
+  makingOffer: false,
+  ignoreOffer: false,
+  isSettingRemoteAnswerPending: false,
+  early: [],
+});
+
+/** What negotiation did; the Connection sends, logs or fails on these. */
+export type NegotiationEvent =
+  | { readonly kind: 'send'; readonly signal: Signal }
+  | { readonly kind: 'ignored-offer' }
+  /** A candidate of an offer we deliberately ignored failed: expected during a collision. */
+  | { readonly kind: 'candidate-ignored'; readonly error: unknown }
+  /** A candidate failed for no good reason: reported, but the call may still connect through others. */
+  | { readonly kind: 'candidate-error'; readonly error: unknown }
+  | { readonly kind: 'failed'; readonly error: RtcError };
+
+const send = (description: RTCSessionDescriptionInit): NegotiationEvent => ({
+  kind: 'send',
+  signal: { kind: 'description', description },
+});
+
+const failed = (error: unknown): Observable<NegotiationEvent> =>
+  of({ kind: 'failed', error: new RtcError('negotiation', { cause: error }) });
+
+/**
+ * Our side of negotiation: each `negotiationneeded` makes an offer with argument-free
+ * setLocalDescription. `makingOffer` stays true until the offer has been emitted (and sent).
+ */
+export function makeOffers(port: PeerPort, flags: NegotiationFlags): OperatorFunction<unknown, NegotiationEvent> {
+  return (needed$) =>
+    needed$.pipe(
+      // concatMap: offers are writes to the connection and must not overlap or be cancelled.
+      concatMap(() =>
+        defer(() => {
+          // A stale event (queued behind another negotiation) is dropped: the browser fires
+          // negotiationneeded again when it is back in stable and still needs one.
+          if (port.signalingState() !== 'stable') return EMPTY;
+          flags.makingOffer = true;
+          return port.setLocal().pipe(
+            map(send),
+            finalize(() => {
+              flags.makingOffer = false;
+            }),
+          );
+        }).pipe(catchError(failed)),
+      ),
+    );
+}
+
+function applyCandidate(port: PeerPort, candidate: RTCIceCandidateInit | null, ignored: boolean) {
+  return port.addCandidate(candidate).pipe(
+    ignoreElements(),
+    catchError((error: unknown) =>
+      of<NegotiationEvent>(ignored ? { kind: 'candidate-ignored', error } : { kind: 'candidate-error', error }),
+    ),
+  );
+}
+
+function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFlags, d: RTCSessionDescriptionInit) {
+  return defer(() => {
+    const readyForOffer =
+      !flags.makingOffer && (port.signalingState() === 'stable' || flags.isSettingRemoteAnswerPending);
+    const offerCollision = d.type === 'offer' && !readyForOffer;
+    flags.ignoreOffer = !polite && offerCollision;
+    if (flags.ignoreOffer) return of<NegotiationEvent>({ kind: 'ignored-offer' });
+    flags.isSettingRemoteAnswerPending = d.type === 'answer';
+    // setRemoteDescription rolls back our own pending offer implicitly when we are polite.
+    const remote$ = port.setRemote(d).pipe(
+      ignoreElements(),
+      finalize(() => {
+        flags.isSettingRemoteAnswerPending = false;
+      }),
+    );
+    const answer$ = d.type === 'offer' ? port.setLocal().pipe(map(send)) : EMPTY;
+    const drainEarly$ = defer(() => from(flags.early.splice(0))).pipe(
+      concatMap((e) => applyCandidate(port, e.candidate, e.ignored)),
+    );
+    return concat(remote$, answer$, drainEarly$);
+  }).pipe(catchError(failed));
+}
+
+/**
+ * The other side's signals, applied strictly one after another. Overlapping handlers let a stale
+ * candidate run after `ignoreOffer` was reset; concatMap rules that out.
+ *
+ * @example
+ *   incoming$.pipe(applyRemoteSignals(port, true, flags)) // offer → setRemote → setLocal → emits send(answer)
+ */
+export function applyRemoteSignals(
+  port: PeerPort,
+  polite: boolean,
+  flags: NegotiationFlags,
+): OperatorFunction<Signal, NegotiationEvent> {
+  return (signals$) =>
+    signals$.pipe(
+      concatMap((signal) => {
+        if (signal.kind === 'description') return applyDescription(port, polite, flags, signal.description);
+        return defer(() => {
+          if (port.hasRemoteDescription()) return applyCandidate(port, signal.candidate, flags.ignoreOffer);
+          // Nothing to attach it to yet: keep it for after the next remote description.
+          flags.early.push({ candidate: signal.candidate, ignored: flags.ignoreOffer });
+          return EMPTY;
+        });
+      }),
+    );
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const optional = (v: unknown, type: 'string' | 'number') => v === undefined || v === null || typeof v === type;
+
+/** Runtime check of an incoming signal; anything else is dropped by the Connection. */
+export function isSignal(value: unknown): value is Signal {
+  if (!isRecord(value)) return false;
+  if (value.kind === 'description') {
+    const d = value.description;
+    return isRecord(d) && (d.type === 'offer' || d.type === 'answer') && typeof d.sdp === 'string';
+  }
+  if (value.kind === 'candidate') {
+    const c = value.candidate;
+    if (c === null) return true;
+    return (
+      isRecord(c) &&
+      typeof c.candidate === 'string' &&
+      optional(c.sdpMid, 'string') &&
+      optional(c.sdpMLineIndex, 'number') &&
+      optional(c.usernameFragment, 'string')
+    );
+  }
+  return false;
+}

@@ -1,0 +1,68 @@
+import { defer, fromEvent, map, type Observable } from 'rxjs';
+
+/**
+ * The RTCPeerConnection as our negotiation code sees it. Every browser Promise becomes an Observable
+ * here, once, so negotiation can run in virtual time against a test port (style.md P12–P14).
+ */
+export interface PeerPort {
+  signalingState(): RTCSignalingState;
+  hasRemoteDescription(): boolean;
+  setRemote(description: RTCSessionDescriptionInit): Observable<void>;
+  /** Argument-free setLocalDescription (creates the offer or answer, rolls back implicitly); emits the result. */
+  setLocal(): Observable<RTCSessionDescriptionInit>;
+  /** `null` means end of candidates. */
+  addCandidate(candidate: RTCIceCandidateInit | null): Observable<void>;
+  addTrack(track: MediaStreamTrack, stream: MediaStream): void;
+  restartIce(): void;
+  close(): void;
+  /** Our gathered candidates, `null` at the end of gathering. */
+  readonly candidates$: Observable<RTCIceCandidateInit | null>;
+  readonly negotiationNeeded$: Observable<unknown>;
+  readonly tracks$: Observable<RemoteTrack>;
+  readonly connectionState$: Observable<RTCPeerConnectionState>;
+  readonly iceConnectionState$: Observable<RTCIceConnectionState>;
+  readonly signalingState$: Observable<RTCSignalingState>;
+}
+
+export interface RemoteTrack {
+  readonly track: MediaStreamTrack;
+  readonly streams: readonly MediaStream[];
+}
+
+/** Wraps a real (or API-faithful fake) RTCPeerConnection. Event streams are lazy: listeners exist only while subscribed. */
+export function peerPort(pc: RTCPeerConnection): PeerPort {
+  return {
+    signalingState: () => pc.signalingState,
+    hasRemoteDescription: () => pc.remoteDescription !== null,
+    setRemote: (description) => defer(() => pc.setRemoteDescription(description)),
+    setLocal: () =>
+      defer(async () => {
+        await pc.setLocalDescription();
+        const d = pc.localDescription;
+        if (d === null) throw new Error('setLocalDescription left no local description');
+        return { type: d.type, sdp: d.sdp };
+      }),
+    addCandidate: (candidate) => defer(() => pc.addIceCandidate(candidate)),
+    addTrack: (track, stream) => {
+      pc.addTrack(track, stream);
+    },
+    restartIce: () => pc.restartIce(),
+    close: () => pc.close(),
+    candidates$: fromEvent(pc, 'icecandidate').pipe(
+      map((e) => {
+        const c = (e as RTCPeerConnectionIceEvent).candidate;
+        return c === null ? null : c.toJSON();
+      }),
+    ),
+    negotiationNeeded$: fromEvent(pc, 'negotiationneeded'),
+    tracks$: fromEvent(pc, 'track').pipe(
+      map((e) => {
+        const t = e as RTCTrackEvent;
+        return { track: t.track, streams: t.streams };
+      }),
+    ),
+    connectionState$: fromEvent(pc, 'connectionstatechange').pipe(map(() => pc.connectionState)),
+    iceConnectionState$: fromEvent(pc, 'iceconnectionstatechange').pipe(map(() => pc.iceConnectionState)),
+    signalingState$: fromEvent(pc, 'signalingstatechange').pipe(map(() => pc.signalingState)),
+  };
+}
