@@ -1,5 +1,11 @@
 // Perfect negotiation between two real Connections over fake RTCPeerConnections, in virtual time.
-import { agreed, descriptionsSent, lastState, makePair } from './pair';
+import { firstValueFrom } from 'rxjs';
+import { RtcError, type Signal } from '../../src/rtc/connection-types';
+import { agreed, descriptionsSent, lastState, makePair, type Pair } from './pair';
+
+const errors = (p: Pair) => [...p.a.logs, ...p.b.logs].filter((l) => l.level === 'error');
+const isCandidate = (s: Signal) => s.kind === 'candidate';
+
 
 describe('Connection negotiation (two Connections, virtual time)', () => {
   it('plain offer/answer: one side offers, the other (opening later) answers, both connect and see each other', async () => {
@@ -41,5 +47,188 @@ describe('Connection negotiation (two Connections, virtual time)', () => {
     expect(lastState(p.a)).toBe('connected');
     expect(lastState(p.b)).toBe('connected');
     expect([...p.a.logs, ...p.b.logs].filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('signals out of order: candidates overtake their description and are applied after it', async () => {
+    // every candidate travels in 2 ms, every description in 40 ms
+    const delay = (_n: number, s: Signal) => (isCandidate(s) ? 2 : 40);
+    const p = await makePair({ a: { delay }, b: { delay } });
+    p.a.connection.open(true);
+    p.at(5, () => p.b.connection.open(false));
+    p.run();
+
+    expect(agreed(p)).toBe(true);
+    const held = (l: { message: string }) => l.message.endsWith('remote candidate held until a remote description');
+    expect(p.a.logs.filter(held)).toHaveLength(3); // two candidates and end-of-candidates came first
+    expect(p.b.logs.filter(held)).toHaveLength(3);
+    expect(p.b.pc().stats.remoteCandidates).toBe(2); // all of A's applied in the end
+    expect(p.a.pc().stats.remoteCandidates).toBe(2);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+    expect(errors(p)).toEqual([]);
+  });
+
+  it('signals in reverse order (end-of-candidates first) still make one session', async () => {
+    const reverse = (n: number) => 100 - 10 * n;
+    const p = await makePair({ a: { delay: reverse }, b: { delay: reverse } });
+    p.a.connection.open(true);
+    p.b.connection.open(false); // and a collision on top
+    p.run();
+
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+    expect(errors(p)).toEqual([]);
+  });
+
+  it('signals back to back (no delay at all), with a collision', async () => {
+    const p = await makePair({ a: { delay: () => 0 }, b: { delay: () => 0 } });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.run();
+
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+    expect(errors(p)).toEqual([]);
+  });
+
+  it('glare with uneven delays (A→B slow, B→A fast) still ends in one agreed negotiation', async () => {
+    const p = await makePair({ a: { delay: () => 37 }, b: { delay: () => 3 } });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.run();
+
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+    expect(errors(p)).toEqual([]);
+  });
+
+  it('renegotiation: media that arrives after open() is added and negotiated by a new offer', async () => {
+    const p = await makePair({ a: { media: null } }); // A opens before it has a camera
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.run();
+    expect(agreed(p)).toBe(true);
+    expect(p.b.remoteStreams).toEqual([]); // nothing to see from A yet
+    expect(descriptionsSent(p.a)).toEqual(['answer']);
+
+    await firstValueFrom(p.a.connection.initMedia());
+    p.run();
+
+    expect(descriptionsSent(p.a)).toEqual(['answer', 'offer']);
+    expect(descriptionsSent(p.b)).toEqual(['offer', 'answer']);
+    expect(agreed(p)).toBe(true);
+    expect(p.b.remoteStreams).toHaveLength(1);
+    expect(p.b.remoteStreams[0].getTracks().map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+    expect(lastState(p.b)).toBe('connected');
+    expect(errors(p)).toEqual([]);
+  });
+
+  it('a candidate from an ignored offer is not reported as an error (both sides restart ICE at once)', async () => {
+    const p = await makePair();
+    p.a.connection.open(true);
+    p.at(20, () => p.b.connection.open(false));
+    p.at(1000, () => {
+      p.a.pc().failIce();
+      p.b.pc().failIce();
+    });
+    p.run();
+
+    // B ignored A's restart offer; A's new candidates did not fit B's remote description
+    expect(p.b.logs.filter((l) => l.t > 1000).map((l) => l.message)).toEqual(
+      expect.arrayContaining([
+        'impolite: ignored a colliding offer',
+        'impolite: candidate of an ignored offer did not apply',
+      ]),
+    );
+    expect(errors(p)).toEqual([]);
+    expect(agreed(p)).toBe(true);
+    expect(p.a.states.filter(([t]) => t >= 1000).map(([, s]) => s)).toEqual(['reconnecting', 'connected']);
+    expect(p.b.states.filter(([t]) => t >= 1000).map(([, s]) => s)).toEqual(['reconnecting', 'connected']);
+  });
+
+  it('a candidate that fails outside an ignored offer is reported, and the call carries on', async () => {
+    const p = await makePair();
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(500, () =>
+      p.a.connection.receive({
+        kind: 'candidate',
+        candidate: { candidate: 'candidate:9 1 udp 1 192.0.2.9 9 typ host', sdpMid: '0', usernameFragment: 'stale' },
+      }),
+    );
+    p.run();
+
+    expect(p.a.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'polite: remote candidate failed to apply',
+    ]);
+    expect(lastState(p.a)).toBe('connected');
+  });
+
+  it('an answer in the wrong state fails the connection with reason "negotiation" and releases it', async () => {
+    const p = await makePair();
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(500, () => {
+      const answer = p.b.pc().currentLocalDescription ?? p.b.pc().localJson();
+      p.a.connection.receive({ kind: 'description', description: { type: 'answer', sdp: answer.sdp } });
+    });
+    p.run();
+
+    expect(lastState(p.a)).toBe('failed');
+    expect(p.a.error).toBeInstanceOf(RtcError);
+    expect((p.a.error as RtcError).reason).toBe('negotiation');
+    expect(((p.a.error as RtcError).cause as Error).name).toBe('InvalidStateError');
+    expect(p.a.pc().signalingState).toBe('closed');
+    expect(p.a.devices.handedOut[0].getTracks().every((t) => t.readyState === 'ended')).toBe(true);
+  });
+
+  it('a malformed signal is dropped and the next valid one still works', async () => {
+    const p = await makePair({ b: { delay: () => 30 } });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(1, () => {
+      p.a.connection.receive({ kind: 'description', description: { type: 'rollback' } });
+      p.a.connection.receive({ kind: 'nonsense' } as unknown as Signal);
+      p.a.connection.receive({ kind: 'candidate', candidate: { candidate: 42 } } as unknown as Signal);
+    });
+    p.run();
+
+    expect(p.a.logs.filter((l) => l.message === 'polite: malformed signal dropped')).toHaveLength(3);
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+  });
+
+  it('a track without a stream still gives a remote stream (built from the received tracks)', async () => {
+    const p = await makePair({ a: { noStreams: true } });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.run();
+
+    expect(p.a.remoteStreams).toHaveLength(1);
+    expect(p.a.remoteStreams[0].getTracks().map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+  });
+
+  describe('a broken politeness rule makes glare fail (the glare test can fail)', () => {
+    it('both polite: both roll back and answer, then each gets an answer in stable', async () => {
+      const p = await makePair();
+      p.a.connection.open(true);
+      p.b.connection.open(true);
+      p.run();
+      expect(agreed(p)).toBe(false);
+      expect((p.a.error as RtcError).reason).toBe('negotiation');
+    });
+
+    it('both impolite: both ignore, both stay stuck in have-local-offer', async () => {
+      const p = await makePair();
+      p.a.connection.open(false);
+      p.b.connection.open(false);
+      p.run();
+      expect(p.a.pc().signalingState).toBe('have-local-offer');
+      expect(p.b.pc().signalingState).toBe('have-local-offer');
+      expect(lastState(p.a)).toBe('connecting');
+    });
   });
 });

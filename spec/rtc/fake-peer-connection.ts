@@ -255,7 +255,7 @@ export class FakePeerConnection extends EventTarget {
     this.stats.remoteCandidates++;
     const u = candidate.usernameFragment ?? remote.ufrag;
     this.candidatesByUfrag.set(u, (this.candidatesByUfrag.get(u) ?? 0) + 1);
-    this.checkConnectivity();
+    for (const pc of this.options.link?.members ?? []) pc.checkConnectivity();
   }
 
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): { track: MediaStreamTrack } {
@@ -296,6 +296,10 @@ export class FakePeerConnection extends EventTarget {
     } else {
       this.checkConnectivity();
     }
+  }
+
+  knowsCandidatesOf(ufrag: string): boolean {
+    return (this.candidatesByUfrag.get(ufrag) ?? 0) > 0;
   }
 
   // ---- internals ----
@@ -388,11 +392,14 @@ export class FakePeerConnection extends EventTarget {
     const local = this.pendingLocal ?? this.currentLocal;
     const remote = this.pendingRemote ?? this.currentRemote;
     if (this.closed || !local || !remote || !this.options.link?.up) return null;
-    if (!this.gathered.has(local.ufrag) || !this.candidatesByUfrag.get(remote.ufrag)) return null;
+    if (!this.gathered.has(local.ufrag)) return null;
+    // Either we have the other side's candidates, or it has ours (it then reaches us as peer-reflexive).
+    const peerHasOurs = [...this.options.link.members].some((pc) => pc !== this && pc.knowsCandidatesOf(local.ufrag));
+    if (!this.candidatesByUfrag.get(remote.ufrag) && !peerHasOurs) return null;
     return `${local.ufrag}/${remote.ufrag}`;
   }
 
-  private checkConnectivity(): void {
+  checkConnectivity(): void {
     const key = this.readyKey();
     if (key === null || key === this.connectedKey) {
       // Same ICE session as before: a healed blip reconnects; a failed session stays failed.

@@ -1,5 +1,4 @@
 import {
-  BehaviorSubject,
   EMPTY,
   ReplaySubject,
   Subject,
@@ -58,7 +57,9 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
   // Private sinks, exposed read-only: the Connection is an imperative object at its edge.
   const local = new ReplaySubject<MediaStream>(1);
   const remote = new ReplaySubject<MediaStream>(1);
-  const state = new BehaviorSubject<ConnectionState>('new');
+  // ReplaySubject, not BehaviorSubject: a late subscriber still sees 'closed' or 'failed' after the end.
+  const state = new ReplaySubject<ConnectionState>(1);
+  state.next('new');
   const signals = new Subject<Signal>();
   const incoming = new Subject<Signal>();
   const early: Signal[] = [];
@@ -95,6 +96,9 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
         return;
       case 'ignored-offer':
         log('debug', `${role}: ignored a colliding offer`);
+        return;
+      case 'candidate-held':
+        log('debug', `${role}: remote candidate held until a remote description`);
         return;
       case 'candidate-ignored':
         log('debug', `${role}: candidate of an ignored offer did not apply`, e.error);

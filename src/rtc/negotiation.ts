@@ -26,6 +26,8 @@ export const freshFlags = (): NegotiationFlags => ({
 export type NegotiationEvent =
   | { readonly kind: 'send'; readonly signal: Signal }
   | { readonly kind: 'ignored-offer' }
+  /** A candidate came before any remote description; it is kept and applied after the next one. */
+  | { readonly kind: 'candidate-held' }
   /** A candidate of an offer we deliberately ignored failed: expected during a collision. */
   | { readonly kind: 'candidate-ignored'; readonly error: unknown }
   /** A candidate failed for no good reason: reported, but the call may still connect through others. */
@@ -89,7 +91,8 @@ function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFla
         flags.isSettingRemoteAnswerPending = false;
       }),
     );
-    const answer$ = d.type === 'offer' ? port.setLocal().pipe(map(send)) : EMPTY;
+    // defer: the port is asked only when it is the answer's turn, not when the chain is built.
+    const answer$ = d.type === 'offer' ? defer(() => port.setLocal()).pipe(map(send)) : EMPTY;
     const drainEarly$ = defer(() => from(flags.early.splice(0))).pipe(
       concatMap((e) => applyCandidate(port, e.candidate, e.ignored)),
     );
@@ -117,7 +120,7 @@ export function applyRemoteSignals(
           if (port.hasRemoteDescription()) return applyCandidate(port, signal.candidate, flags.ignoreOffer);
           // Nothing to attach it to yet: keep it for after the next remote description.
           flags.early.push({ candidate: signal.candidate, ignored: flags.ignoreOffer });
-          return EMPTY;
+          return of<NegotiationEvent>({ kind: 'candidate-held' });
         });
       }),
     );
