@@ -60,8 +60,10 @@ describe('Connection negotiation (two Connections, virtual time)', () => {
     expect(agreed(p)).toBe(true);
     const held = (l: { message: string }) => l.message.endsWith('remote candidate held until a remote description');
     expect(p.a.logs.filter(held)).toHaveLength(3); // two candidates and end-of-candidates came first
-    expect(p.b.logs.filter(held)).toHaveLength(3);
-    expect(p.b.pc().stats.remoteCandidates).toBe(2); // all of A's applied in the end
+    // A's first offer lost a collision: its candidates and then those of its answer (fresh ICE credentials)
+    // each overtook their description
+    expect(p.b.logs.filter(held)).toHaveLength(6);
+    expect(p.b.pc().stats.remoteCandidates).toBe(2); // the answer's two applied; the ignored offer's did not fit
     expect(p.a.pc().stats.remoteCandidates).toBe(2);
     expect(lastState(p.a)).toBe('connected');
     expect(lastState(p.b)).toBe('connected');
@@ -149,6 +151,50 @@ describe('Connection negotiation (two Connections, virtual time)', () => {
     expect(p.b.states.filter(([t]) => t >= 1000).map(([, s]) => s)).toEqual(['reconnecting', 'connected']);
   });
 
+  it('ignored-offer candidates are judged in order, even when the answer comes while one is being applied', async () => {
+    // A candidate of the ignored offer is still being applied when the answer arrives: with overlapping
+    // handlers the answer resets ignoreOffer first and the candidate's failure is reported.
+    const delay = (_n: number, s: Signal) => (isCandidate(s) ? 0 : 1);
+    const p = await makePair({ a: { delay }, b: { delay }, opMs: 2 });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(1000, () => {
+      p.a.pc().failIce();
+      p.b.pc().failIce();
+    });
+    p.run();
+
+    expect(p.b.logs.filter((l) => l.t > 1000).map((l) => l.message)).toContain(
+      'impolite: candidate of an ignored offer did not apply',
+    );
+    expect(errors(p)).toEqual([]);
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+  });
+
+  it.each([
+    ['one side restarts', false],
+    ['both restart at once', true],
+  ])('ICE restart (%s): new candidates that overtake the restart offer are held, not lost', async (_n, both) => {
+    const delay = (_i: number, s: Signal) => (isCandidate(s) ? 0 : 5); // descriptions 5 ms slower
+    const p = await makePair({ a: { delay }, b: { delay } });
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(1000, () => {
+      p.a.pc().failIce();
+      if (both) p.b.pc().failIce();
+    });
+    p.run();
+
+    const heldAfter = (l: { t: number; message: string }) => l.t > 1000 && l.message.endsWith('held until a remote description');
+    expect([...p.a.logs, ...p.b.logs].filter(heldAfter).length).toBeGreaterThan(0);
+    expect(errors(p)).toEqual([]);
+    expect(agreed(p)).toBe(true);
+    expect(lastState(p.a)).toBe('connected');
+    expect(lastState(p.b)).toBe('connected');
+  });
+
   it('a candidate that fails outside an ignored offer is reported, and the call carries on', async () => {
     const p = await makePair();
     p.a.connection.open(true);
@@ -156,7 +202,7 @@ describe('Connection negotiation (two Connections, virtual time)', () => {
     p.at(500, () =>
       p.a.connection.receive({
         kind: 'candidate',
-        candidate: { candidate: 'candidate:9 1 udp 1 192.0.2.9 9 typ host', sdpMid: '0', usernameFragment: 'stale' },
+        candidate: { candidate: 'not a candidate line', sdpMid: '0' }, // fits the session, cannot be parsed
       }),
     );
     p.run();

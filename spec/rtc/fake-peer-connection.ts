@@ -328,7 +328,12 @@ export class FakePeerConnection extends EventTarget {
   }
 
   private rollback(): void {
-    if (this.signalingState === 'have-local-offer') this.pendingLocal = null;
+    if (this.signalingState === 'have-local-offer') {
+      // The ICE credentials a rolled-back offer introduced go with it: the next description gets fresh
+      // ones, so candidates sent for the rolled-back offer never fit again (the harder case for the peer).
+      if (this.pendingLocal?.ufrag !== this.currentLocal?.ufrag) this.ufrag = this.newUfrag();
+      this.pendingLocal = null;
+    }
     else if (this.signalingState === 'have-remote-offer') this.pendingRemote = null;
     else throw domError('InvalidStateError', `Cannot rollback in ${this.signalingState}`);
     this.stats.rollbacks++;

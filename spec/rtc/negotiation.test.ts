@@ -4,7 +4,9 @@ import { marbles } from 'rxjs-marbles/jest';
 import { RtcError, type Signal } from '../../src/rtc/connection-types';
 import {
   applyRemoteSignals,
+  fitsRemote,
   freshFlags,
+  iceUfrags,
   isSignal,
   makeOffers,
   type NegotiationEvent,
@@ -44,7 +46,7 @@ function stubPort(
     remote: false,
     port: {
       signalingState: () => s.signaling,
-      hasRemoteDescription: () => s.remote,
+      remoteDescription: () => (s.remote ? { type: 'offer', sdp: 'v=0\r\na=ice-ufrag:u1\r\n' } : null),
       setRemote: (d) => {
         s.log.push(`setRemote ${d.type}@${now()}`);
         s.remote = true;
@@ -124,6 +126,23 @@ describe('applyRemoteSignals', () => {
     expect(s.log).toEqual(['candidate@1', 'setRemote answer@5', 'candidate@7']); // the offer was never applied
   }));
 
+  it('impolite: a candidate that came before the offer it belongs to is judged by that offer (ignored later)', marbles((m) => {
+    const s = stubPort(() => m.scheduler.now(), {
+      setRemote: () => m.cold<void>('(x|)', { x: done }),
+      addCandidate: () => m.cold<void>('#', undefined, new Error('ufrag')),
+    });
+    s.signaling = 'have-local-offer';
+    const flags: NegotiationFlags = { ...freshFlags(), makingOffer: true };
+    const early: Signal = { kind: 'candidate', candidate: { ...candidate, usernameFragment: 'x9' } };
+    const late: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\na=ice-ufrag:x9\r\n' } };
+    const signals$ = m.hot<Signal>('eo--r', { e: early, o: late, r });
+    m.expect(signals$.pipe(applyRemoteSignals(s.port, false, flags))).toBeObservable('hi--g', {
+      h: { kind: 'candidate-held' },
+      i: { kind: 'ignored-offer' },
+      g: { kind: 'candidate-ignored', error: new Error('ufrag') },
+    });
+  }));
+
   it('polite, making an offer: accepts the colliding offer (setRemote rolls back) and answers', marbles((m) => {
     const s = stubPort(() => m.scheduler.now(), {
       setRemote: () => m.cold<void>('-(x|)', { x: done }),
@@ -181,6 +200,24 @@ describe('makeOffers', () => {
     m.flush();
     expect(flags.makingOffer).toBe(false);
   }));
+});
+
+describe('fitsRemote', () => {
+  const remote: RTCSessionDescriptionInit = { type: 'offer', sdp: 'v=0\r\nm=audio\r\na=ice-ufrag:ab/c\r\nm=video\r\na=ice-ufrag:ab/c\r\n' };
+  it('reads every ICE ufrag of an SDP', () => {
+    expect(iceUfrags(remote.sdp)).toEqual(['ab/c', 'ab/c']);
+    expect(iceUfrags(undefined)).toEqual([]);
+  });
+  it.each<[string, RTCIceCandidateInit | null, RTCSessionDescriptionInit | null, boolean]>([
+    ['a candidate of the description', { candidate: 'candidate:1', usernameFragment: 'ab/c' }, remote, true],
+    ['a candidate of a prefix ufrag', { candidate: 'candidate:1', usernameFragment: 'ab' }, remote, false],
+    ['a candidate of another (later) description', { candidate: 'candidate:1', usernameFragment: 'zz' }, remote, false],
+    ['a candidate without ufrag', { candidate: 'candidate:1' }, remote, true],
+    ['end of candidates', null, remote, true],
+    ['anything, before any remote description', { candidate: 'candidate:1' }, null, false],
+  ])('%s → %s', (_name, c, d, fits) => {
+    expect(fitsRemote(d, c)).toBe(fits);
+  });
 });
 
 describe('isSignal', () => {

@@ -11,8 +11,10 @@ export interface NegotiationFlags {
   makingOffer: boolean;
   ignoreOffer: boolean;
   isSettingRemoteAnswerPending: boolean;
-  /** Remote candidates that came before any remote description, tagged with whether their offer was being ignored. */
+  /** Remote candidates that came before their remote description, tagged with whether an offer was being ignored. */
   readonly early: { readonly candidate: RTCIceCandidateInit | null; readonly ignored: boolean }[];
+  /** ICE username fragments of the offers we ignored: their candidates may fail without it being an error. */
+  readonly ignoredUfrags: Set<string>;
 }
 
 export const freshFlags = (): NegotiationFlags => ({
@@ -20,13 +22,14 @@ export const freshFlags = (): NegotiationFlags => ({
   ignoreOffer: false,
   isSettingRemoteAnswerPending: false,
   early: [],
+  ignoredUfrags: new Set(),
 });
 
 /** What negotiation did; the Connection sends, logs or fails on these. */
 export type NegotiationEvent =
   | { readonly kind: 'send'; readonly signal: Signal }
   | { readonly kind: 'ignored-offer' }
-  /** A candidate came before any remote description; it is kept and applied after the next one. */
+  /** A candidate came before its remote description; it is kept and applied after the next one. */
   | { readonly kind: 'candidate-held' }
   /** A candidate of an offer we deliberately ignored failed: expected during a collision. */
   | { readonly kind: 'candidate-ignored'; readonly error: unknown }
@@ -67,12 +70,20 @@ export function makeOffers(port: PeerPort, flags: NegotiationFlags): OperatorFun
     );
 }
 
-function applyCandidate(port: PeerPort, candidate: RTCIceCandidateInit | null, ignored: boolean) {
+function applyCandidate(
+  port: PeerPort,
+  flags: NegotiationFlags,
+  candidate: RTCIceCandidateInit | null,
+  ignoredOnArrival: boolean,
+) {
   return port.addCandidate(candidate).pipe(
     ignoreElements(),
-    catchError((error: unknown) =>
-      of<NegotiationEvent>(ignored ? { kind: 'candidate-ignored', error } : { kind: 'candidate-error', error }),
-    ),
+    catchError((error: unknown) => {
+      // Judged when it fails: its offer may have arrived (and been ignored) after the candidate itself.
+      const ufrag = candidate?.usernameFragment;
+      const ignored = ignoredOnArrival || (typeof ufrag === 'string' && flags.ignoredUfrags.has(ufrag));
+      return of<NegotiationEvent>(ignored ? { kind: 'candidate-ignored', error } : { kind: 'candidate-error', error });
+    }),
   );
 }
 
@@ -82,7 +93,10 @@ function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFla
       !flags.makingOffer && (port.signalingState() === 'stable' || flags.isSettingRemoteAnswerPending);
     const offerCollision = d.type === 'offer' && !readyForOffer;
     flags.ignoreOffer = !polite && offerCollision;
-    if (flags.ignoreOffer) return of<NegotiationEvent>({ kind: 'ignored-offer' });
+    if (flags.ignoreOffer) {
+      for (const ufrag of iceUfrags(d.sdp)) flags.ignoredUfrags.add(ufrag);
+      return of<NegotiationEvent>({ kind: 'ignored-offer' });
+    }
     flags.isSettingRemoteAnswerPending = d.type === 'answer';
     // setRemoteDescription rolls back our own pending offer implicitly when we are polite.
     const remote$ = port.setRemote(d).pipe(
@@ -94,10 +108,21 @@ function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFla
     // defer: the port is asked only when it is the answer's turn, not when the chain is built.
     const answer$ = d.type === 'offer' ? defer(() => port.setLocal()).pipe(map(send)) : EMPTY;
     const drainEarly$ = defer(() => from(flags.early.splice(0))).pipe(
-      concatMap((e) => applyCandidate(port, e.candidate, e.ignored)),
+      concatMap((e) => applyCandidate(port, flags, e.candidate, e.ignored)),
     );
     return concat(remote$, answer$, drainEarly$);
   }).pipe(catchError(failed));
+}
+
+/** ICE username fragments named in an SDP (one per media section, usually all the same). */
+export const iceUfrags = (sdp: string | undefined): string[] =>
+  [...(sdp ?? '').matchAll(/^a=ice-ufrag:(\S+?)\r?$/gm)].map((m) => m[1]);
+
+/** Whether a remote candidate belongs to the remote description in force (a candidate without a fragment is taken as fitting). */
+export function fitsRemote(remote: RTCSessionDescriptionInit | null, candidate: RTCIceCandidateInit | null): boolean {
+  if (remote === null) return false;
+  const ufrag = candidate?.usernameFragment;
+  return ufrag === undefined || ufrag === null || iceUfrags(remote.sdp).includes(ufrag);
 }
 
 /**
@@ -117,8 +142,11 @@ export function applyRemoteSignals(
       concatMap((signal) => {
         if (signal.kind === 'description') return applyDescription(port, polite, flags, signal.description);
         return defer(() => {
-          if (port.hasRemoteDescription()) return applyCandidate(port, signal.candidate, flags.ignoreOffer);
-          // Nothing to attach it to yet: keep it for after the next remote description.
+          if (fitsRemote(port.remoteDescription(), signal.candidate)) {
+            return applyCandidate(port, flags, signal.candidate, flags.ignoreOffer);
+          }
+          // Its description has not been applied yet (none at all, or an ICE restart's offer that the
+          // candidate overtook): keep it for after the next remote description.
           flags.early.push({ candidate: signal.candidate, ignored: flags.ignoreOffer });
           return of<NegotiationEvent>({ kind: 'candidate-held' });
         });

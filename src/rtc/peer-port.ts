@@ -6,7 +6,8 @@ import { defer, fromEvent, map, type Observable } from 'rxjs';
  */
 export interface PeerPort {
   signalingState(): RTCSignalingState;
-  hasRemoteDescription(): boolean;
+  /** The remote description in force (pending or current), as plain JSON. */
+  remoteDescription(): RTCSessionDescriptionInit | null;
   setRemote(description: RTCSessionDescriptionInit): Observable<void>;
   /** Argument-free setLocalDescription (creates the offer or answer, rolls back implicitly); emits the result. */
   setLocal(): Observable<RTCSessionDescriptionInit>;
@@ -33,7 +34,10 @@ export interface RemoteTrack {
 export function peerPort(pc: RTCPeerConnection): PeerPort {
   return {
     signalingState: () => pc.signalingState,
-    hasRemoteDescription: () => pc.remoteDescription !== null,
+    remoteDescription: () => {
+      const d = pc.remoteDescription;
+      return d === null ? null : { type: d.type, sdp: d.sdp };
+    },
     setRemote: (description) => defer(() => pc.setRemoteDescription(description)),
     setLocal: () =>
       defer(async () => {
