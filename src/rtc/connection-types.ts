@@ -35,8 +35,13 @@ export interface Connection {
   readonly localStream$: Observable<MediaStream>;
   /** Emits the remote stream once its first track arrives. */
   readonly remoteStream$: Observable<MediaStream>;
+  /**
+   * Replays the latest state. On a fatal failure it emits `'failed'`, then errors with RtcError
+   * (`negotiation`, or `ice-failed` when an ICE restart did not reconnect within ~10 s) and the
+   * Connection releases itself. `close()` emits `'closed'`, then completes.
+   */
   readonly state$: Observable<ConnectionState>;
-  /** Outgoing signals for the Peer to send to the other side. */
+  /** Outgoing signals for the Peer to send to the other side. Not replayed: subscribe before `open()`. */
   readonly signals$: Observable<Signal>;
   /** Acquires local media (video + audio, audio only without a camera). Emits once, then completes. */
   initMedia(): Observable<MediaStream>;
