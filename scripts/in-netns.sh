@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs a command in a fresh network namespace that has only loopback, so WebRTC media between
+# the test browsers can only use 127.0.0.1 (toolchain.md §6). Root uses `unshare -n`; others -rn.
+set -euo pipefail
+if [ "$#" -eq 0 ]; then echo "usage: scripts/in-netns.sh COMMAND [ARGS…]" >&2; exit 2; fi
+flags=-rn
+[ "$(id -u)" = 0 ] && flags=-n
+exec unshare "$flags" -- bash -c 'ip link set lo up && exec "$@"' in-netns "$@"
