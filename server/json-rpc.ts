@@ -1,0 +1,33 @@
+/** JSON values and the JSON-RPC frames mod_verto writes, in its key order. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** mod_verto's error texts (protocol doc §2.3), kept in one place so tests and handlers agree. */
+export const ERR = {
+  invalidRequest: { code: -32600, message: 'Invalid Request' },
+  invalidMessage: { code: -32600, message: 'Invalid message' },
+  authRequired: { code: -32000, message: 'Authentication Required' },
+  missingParams: { code: -32001, message: 'Missing params' },
+  missingPasswd: { code: -32001, message: 'Missing passwd' },
+  loginIncorrect: { code: -32001, message: 'Login Incorrect' },
+  authFailure: { code: -32001, message: 'Authentication Failure' },
+  sessionInUse: { code: -32001, message: 'Session in use' },
+  /** Not a FreeSWITCH text: our max-clients-per-channel limit, reported like any refused login. */
+  channelFull: { code: -32001, message: 'Channel full' },
+  invalidMethod: { code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' },
+} as const;
+
+export type Outcome = { readonly result: JsonObject } | { readonly error: JsonObject };
+
+export const reply = (id: JsonValue, outcome: Outcome): JsonObject => ({ jsonrpc: '2.0', id, ...outcome });
+
+/** The two dispatch-level errors are written with `error` before `id` (fixture 08). */
+export const envelopeError = (id: JsonValue, error: { code: number; message: string }): JsonObject => ({
+  jsonrpc: '2.0',
+  error: { ...error },
+  id,
+});
+
+export const request = (id: number, method: string, params: JsonObject): JsonObject => ({ jsonrpc: '2.0', id, method, params });

@@ -1,0 +1,39 @@
+import { CredentialStore } from './credential-store';
+import { parseCliOptions, USAGE } from './cli-options';
+import { loadDirectoryFile } from './directory-file';
+import { startServer } from './server';
+
+/** `npm start`: the whole system on one machine (page server + verto stand-in). */
+async function main(): Promise<void> {
+  let cli;
+  try {
+    cli = parseCliOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    console.error(USAGE);
+    process.exit(2);
+  }
+  let store = new CredentialStore();
+  let domain = cli.domain;
+  if (cli.directory) {
+    const loaded = loadDirectoryFile(cli.directory, store);
+    store = loaded.store;
+    domain ??= loaded.domains[0];
+  }
+  const server = await startServer({ host: cli.host, port: cli.port, domain, store });
+  console.log(`verto-peer development server: open ${server.url}/ in two tabs`);
+  const stop = (signal: string): void => {
+    console.log(`${signal}: closing sockets (1001) and stopping`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
