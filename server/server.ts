@@ -55,7 +55,7 @@ export interface RunningServer {
   readonly events: ServerEvents;
   /** Requests that carried this login id while authenticating (e2e counts reconnect attempts with it). */
   loginAttempts(login: string): number;
-  /** Closes every socket with 1001 and resolves once the port is free. */
+  /** Closes every socket with 1001 and resolves once the port is free (idempotent). */
   close(): Promise<void>;
 }
 
@@ -154,7 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = (http.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
-  const close = async (): Promise<void> => {
+  const shutDown = async (): Promise<void> => {
     hub.shutdown();
     const sockets = [...wss.clients];
     for (const ws of sockets) ws.close(1001, 'server shutting down');
@@ -173,6 +173,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     logger.info('[server] stopped');
   };
+  let closing: Promise<void> | undefined;
+  // Idempotent: a test's afterEach may close a server the test already closed.
+  const close = (): Promise<void> => (closing ??= shutDown());
 
   logger.info(`[server] listening on http://${urlHost}:${port}/ (verto at /verto, domain ${domain})`);
   return {
