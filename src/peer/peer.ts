@@ -23,6 +23,7 @@ import {
   type Observable,
 } from 'rxjs';
 import type { ConnectionFactory } from '../rtc/connection-types';
+import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
 import type { PeerView } from '../view/ui-types';
@@ -52,8 +53,6 @@ export interface PeerDeps {
   readonly log?: (message: string, detail?: unknown) => void;
 }
 
-/** Keepalive interval: a random whole number of seconds in 40–50 (§8.6), so peers don't tick in step. */
-export const keepaliveDelay = (random: () => number): number => (40 + Math.min(10, Math.floor(random() * 11))) * 1000;
 
 /** The Connection a call needs, keyed by callId: none while it only rings on our side. */
 const connectionKey = (call: Call | null): Pick<Call, 'callId' | 'peerId'> | null =>
