@@ -126,7 +126,12 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     const executed$ = effects$.pipe(tap(execute));
 
     const render$ = merge(
-      state$.pipe(map(statusText), distinctUntilChanged(), tap((text) => view.setStatus(text))),
+      // While waiting to reconnect, the status counts down to the next try every second.
+      state$.pipe(
+        switchMap((s) => (s.client.kind === 'reconnecting' ? timer(0, 1000) : of(0)).pipe(map(() => statusText(s, now())))),
+        distinctUntilChanged(),
+        tap((text) => view.setStatus(text)),
+      ),
       state$.pipe(map(menuItems), distinctUntilChanged(sameJson), tap((items) => view.setMenu(items))),
       state$.pipe(map(dialog), distinctUntilChanged(sameJson), tap((d) => view.showDialog(d))),
       navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),

@@ -23,8 +23,8 @@ export function clientText(status: ClientStatus, at: number): string {
   }
 }
 
-/** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. */
-export function statusText(s: PeerState): string {
+/** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. `at` counts down a reconnect. */
+export function statusText(s: PeerState, at: number = s.clientAt): string {
   const call = s.call;
   const offline = s.client.kind !== 'online';
   if (call !== null) {
@@ -34,9 +34,9 @@ export function statusText(s: PeerState): string {
       : call.phase === 'ringing' ? `${who} is calling`
       : call.phase === 'connected' ? `In a call with ${who}`
       : `Connecting to ${who}…`;
-    return offline ? `${text} (${clientText(s.client, s.clientAt)})` : text;
+    return offline ? `${text} (${clientText(s.client, at)})` : text;
   }
-  if (offline) return clientText(s.client, s.clientAt);
+  if (offline) return clientText(s.client, at);
   return s.notice?.text ?? 'Online';
 }
 
