@@ -126,7 +126,7 @@ describe('Connection lifecycle', () => {
 
   it('signals$ carries descriptions and candidates as plain JSON', async () => {
     const p = await makePair();
-    p.a.connection.open(true);
+    p.a.connection.open(false); // the impolite side makes the first offer
     p.run();
     const [first] = p.a.sent.map(([, s]) => s);
     expect(first).toEqual<Signal>({ kind: 'description', description: { type: 'offer', sdp: expect.stringContaining('v=0') } });

@@ -6,12 +6,15 @@ import {
   asyncScheduler,
   catchError,
   concat,
+  concatMap,
   defer,
+  first,
   distinctUntilChanged,
   from,
   ignoreElements,
   map,
   merge,
+  of,
   take,
   tap,
 } from 'rxjs';
@@ -133,8 +136,13 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
       concat(from(early.splice(0)), incoming).pipe(applyRemoteSignals(p, polite, flags)),
     ).pipe(tap(onNegotiation));
     const candidates$ = p.candidates$.pipe(tap((candidate) => signals.next({ kind: 'candidate', candidate })));
+    // The impolite side's tracks start the first negotiation; the polite side adds its own when that
+    // offer arrives, so they ride in its answer. Both offering at once made the polite side roll back an
+    // offer still being set, after which Chromium gathered no candidates and the call never connected.
+    const turn$: Observable<unknown> = polite ? p.signalingState$.pipe(first((s) => s === 'have-remote-offer')) : of(null);
     // Tracks go in when media is ready, now or later (a later addTrack renegotiates).
-    const tracks$ = local.pipe(
+    const tracks$ = turn$.pipe(
+      concatMap(() => local),
       take(1),
       tap((stream) => {
         for (const track of stream.getTracks()) p.addTrack(track, stream);
