@@ -6,6 +6,8 @@
 export interface PageProbe {
   readonly pcs: RTCPeerConnection[];
   readonly cspViolations: string[];
+  /** The last signalling frames, in and out (`> ` sent, `< ` received), for the artifacts of a failed test. */
+  readonly frames: string[];
   /** Every stream getUserMedia gave the page (to check the camera is released). */
   readonly localStreams: MediaStream[];
   /** Epoch ms (performance.timeOrigin based) when a `Call …` button first appeared. */
@@ -13,7 +15,7 @@ export interface PageProbe {
 }
 
 export function installProbe(): void {
-  const probe: PageProbe = { pcs: [], cspViolations: [], localStreams: [], firstPeerAt: null };
+  const probe: PageProbe = { pcs: [], cspViolations: [], frames: [], localStreams: [], firstPeerAt: null };
   Object.defineProperty(window, '__e2e', { value: probe });
   const Native = window.RTCPeerConnection;
   // A subclass, so webrtc-adapter's shims (which patch the prototype chain) still apply.
@@ -21,6 +23,22 @@ export function installProbe(): void {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       probe.pcs.push(this);
+    }
+  };
+  const record = (line: string): void => {
+    probe.frames.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (probe.frames.length > 400) probe.frames.shift();
+  };
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (e: MessageEvent) => record(`< ${String(e.data)}`));
+      this.addEventListener('close', (e: CloseEvent) => record(`closed ${e.code}`));
+    }
+    override send(data: Parameters<WebSocket["send"]>[0]): void {
+      record(`> ${typeof data === 'string' ? data : '(binary)'}`);
+      super.send(data);
     }
   };
   const devices = navigator.mediaDevices as MediaDevices | undefined;

@@ -150,6 +150,41 @@ export class PeerPage {
     );
   }
 
+  /** Every RTCPeerConnection the page made, for the artifacts of a failed test. */
+  diagnostics(): Promise<unknown> {
+    return this.page.evaluate(async () => {
+      const ufrag = (d: RTCSessionDescription | null): string | null => /a=ice-ufrag:(\S+)/.exec(d?.sdp ?? '')?.[1] ?? null;
+      const video = document.getElementById('media-player') as HTMLVideoElement;
+      const pcs = [];
+      for (const pc of (window as unknown as ProbedWindow).__e2e.pcs) {
+        const stats: string[] = [];
+        if (pc.signalingState !== 'closed') {
+          (await pc.getStats()).forEach((s: { type: string; state?: string; candidateType?: string; address?: string; framesDecoded?: number; kind?: string }) => {
+            if (s.type === 'candidate-pair') stats.push(`pair ${s.state}`);
+            if (s.type === 'local-candidate' || s.type === 'remote-candidate') stats.push(`${s.type} ${s.candidateType} ${s.address}`);
+            if (s.type === 'inbound-rtp') stats.push(`inbound ${s.kind} decoded ${s.framesDecoded}`);
+          });
+        }
+        pcs.push({
+          signaling: pc.signalingState,
+          ice: pc.iceConnectionState,
+          gathering: pc.iceGatheringState,
+          connection: pc.connectionState,
+          localUfrag: ufrag(pc.localDescription),
+          remoteUfrag: ufrag(pc.remoteDescription),
+          senders: pc.getSenders().map((x) => `${x.track?.kind}:${x.track?.readyState}`),
+          stats,
+        });
+      }
+      return { status: document.getElementById('nav-status')?.textContent, videoClass: video.className, pcs };
+    });
+  }
+
+  /** The page's last signalling frames. */
+  frames(): Promise<string[]> {
+    return this.page.evaluate(() => [...(window as unknown as ProbedWindow).__e2e.frames]);
+  }
+
   /** CSP violation events the page saw. */
   cspViolations(): Promise<string[]> {
     return this.page.evaluate(() => [...(window as unknown as ProbedWindow).__e2e.cspViolations]);

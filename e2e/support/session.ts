@@ -148,6 +148,10 @@ export class TestRun {
         writeFileSync(join(dir, `${slug(label)}.screenshot-error.txt`), String(e));
       });
       writeFileSync(join(dir, `${slug(label)}.console.txt`), client.console.join('\n') + '\n');
+      const frames = await client.peer.frames().catch((e: unknown) => [String(e)]);
+      writeFileSync(join(dir, `${slug(label)}.frames.txt`), frames.join('\n') + '\n');
+      const diagnostics = await client.peer.diagnostics().catch((e: unknown) => String(e));
+      writeFileSync(join(dir, `${slug(label)}.rtc.json`), JSON.stringify(diagnostics, null, 2) + '\n');
     }
     writeFileSync(join(dir, 'server.log'), this.suite.log.lines.slice(this.logStart).join('\n') + '\n');
     await Promise.all(this.contexts.map((c) => c.close().catch(() => undefined)));
@@ -177,7 +181,7 @@ export function useSuite(serverOptions: ServerOptions = {}): { suite: Suite; sce
         }
         const dir = await run.finish();
         if (failure !== null) {
-          const message = failure instanceof Error ? failure.message : String(failure);
+          const message = failure instanceof Error ? failure.message : JSON.stringify(failure);
           const error = new Error(`${message}\n    artifacts (screenshots, consoles, server log): ${dir}`);
           if (failure instanceof Error) error.stack = `${error.message}\n${failure.stack?.split('\n').slice(1).join('\n') ?? ''}`;
           throw error;

@@ -28,7 +28,7 @@ export async function until<T>(probe: () => Promise<T>, done: (value: T) => bool
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const seen = lastError !== undefined ? `error ${String(lastError)}` : JSON.stringify(last);
+      const seen = lastError instanceof Error ? `error ${lastError.message}` : JSON.stringify(last);
       throw new Error(`waited ${options.timeout} ms for ${options.what}; last seen: ${seen}`);
     }
     await pause(options.every ?? 100);
