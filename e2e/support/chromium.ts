@@ -14,7 +14,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
   '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // LocalNetworkAccessChecks: a page the suite serves itself (route.fulfill: a copied page, the Django-rendered
+  // one) has no IP address space, so Chromium would count it as public and block its socket to 127.0.0.1.
+  '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks',
 ] as const;
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] as const;
 
