@@ -103,7 +103,7 @@ export function runHarness(m: RunContext, src: Sources) {
     const n = made++;
     const script = src.connections?.[n] ?? {};
     const tag = `conn${n}`;
-    const stream = { id: `${tag}-stream` } as unknown as MediaStream;
+    const stream = { id: `${tag}-stream`, getVideoTracks: () => [{ kind: 'video' }] } as unknown as MediaStream;
     record(`${tag} created`);
     return {
       localStream$: NEVER,

@@ -31,7 +31,8 @@ export function callConnection$(call: Pick<Call, 'callId' | 'peerId'>, effects$:
     const media$ = conn.initMedia().pipe(
       take(1),
       tap((stream) => deps.view.setVideo({ stream, fit: 'cover', muted: true })),
-      map((): PeerEvent => ({ kind: 'media-ready', callId })),
+      // No camera (none found, or it could not be opened): local-media fell back to the microphone alone.
+      map((stream): PeerEvent => ({ kind: 'media-ready', callId, audioOnly: stream.getVideoTracks().length === 0 })),
       catchError((error: unknown) => of(toFailure(callId, error))),
     );
     // The reducer decides when to open and which remote signals go in; a signal is applied in order by the Connection.

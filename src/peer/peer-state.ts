@@ -41,6 +41,8 @@ export interface Call {
   readonly described: boolean;
   /** Remote signals held until the Connection is open (offering) or a description arrived (candidates). */
   readonly held: readonly Signal[];
+  /** Our media has no camera (none found or it could not be opened): the call goes on audio-only. */
+  readonly audioOnly?: boolean;
 }
 
 export interface PeerState {
@@ -73,7 +75,7 @@ export type PeerEvent =
   /** A `call` intent with the fresh callId the edge created (ids are injected, the reducer stays pure). */
   | { readonly kind: 'place-call'; readonly peerId: string; readonly callId: string }
   | { readonly kind: 'client'; readonly status: ClientStatus }
-  | { readonly kind: 'media-ready'; readonly callId: string }
+  | { readonly kind: 'media-ready'; readonly callId: string; readonly audioOnly?: boolean }
   | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */

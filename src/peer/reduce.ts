@@ -277,7 +277,7 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call?.phase === 'offering' && !call.offerSent) {
         return {
-          state: { ...s, call: { ...call, offerSent: true, since: at } },
+          state: { ...s, call: { ...call, offerSent: true, since: at, audioOnly: e.audioOnly === true } },
           effects: [
             { kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) },
             { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
@@ -285,7 +285,7 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
         };
       }
       if (call?.phase === 'accepting') {
-        const open = deliver({ ...call, phase: 'connecting', since: at, held: [] }, call.held);
+        const open = deliver({ ...call, phase: 'connecting', since: at, held: [], audioOnly: e.audioOnly === true }, call.held);
         return {
           state: { ...s, call: open.call },
           effects: [

@@ -34,7 +34,9 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : call.phase === 'ringing' ? `${who} is calling`
       : call.phase === 'connected' ? `In a call with ${who}`
       : `Connecting to ${who}…`;
-    return offline ? `${text} (${clientText(s.client, at)})` : text;
+    // Said for the whole call: the person should know why the other side sees no picture.
+    const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
+    return offline ? `${said} (${clientText(s.client, at)})` : said;
   }
   if (offline) return clientText(s.client, at);
   return s.notice?.text ?? 'Online';
