@@ -33,7 +33,7 @@ export interface ClientOptions {
   readonly sameContextAs?: Client;
   readonly context?: BrowserContextOptions;
   /** Register routes (e.g. a page rendered elsewhere) before the first navigation. */
-  readonly routes?: (context: BrowserContext) => Promise<void>;
+  readonly routes?: (context: BrowserContext) => Promise<unknown>;
 }
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
