@@ -156,6 +156,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const shutDown = async (): Promise<void> => {
     hub.shutdown();
+    // Refuse upgrades first (ws answers 503): a page retrying at once would otherwise join after this
+    // snapshot, and wss.close would wait for it forever.
+    const wssClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
     const sockets = [...wss.clients];
     for (const ws of sockets) ws.close(1001, 'server shutting down');
     // A peer that never answers the close frame is cut after a short grace period.
@@ -164,9 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       sockets.map((ws) => (ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => ws.once('close', () => resolve())))),
     );
     clearTimeout(grace);
-    await new Promise<void>((resolve) => {
-      wss.close(() => resolve());
-    });
+    await wssClosed;
     await new Promise<void>((resolve, reject) => {
       http.close((error) => (error ? reject(error) : resolve()));
       http.closeAllConnections();
