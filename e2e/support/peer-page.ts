@@ -57,9 +57,12 @@ export class PeerPage {
   }
 
   /** The open dialog's heading, or null when #modal-control is unchecked. */
-  async dialog(): Promise<string | null> {
-    const open = await this.page.locator('#modal-control').isChecked();
-    return open ? this.page.locator('#modal-content h3').innerText() : null;
+  dialog(): Promise<string | null> {
+    // One read of both, so a dialog closing between two reads is never half-seen.
+    return this.page.evaluate(() => {
+      const open = (document.getElementById('modal-control') as HTMLInputElement | null)?.checked === true;
+      return open ? (document.querySelector('#modal-content h3')?.textContent ?? '') : null;
+    });
   }
 
   async waitForDialog(heading: string | null, timeout = WAIT_MS): Promise<void> {

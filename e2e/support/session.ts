@@ -75,7 +75,19 @@ export class Suite {
   async stopServer(): Promise<void> {
     const server = this.server;
     this.server = null;
-    await server?.close();
+    if (server === null) return;
+    // A close that never finishes would otherwise surface only as a test timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the development server did not close within 10 s')), 10_000);
+    });
+    this.log.info('[e2e] stopping the server');
+    try {
+      await Promise.race([server.close(), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.log.info('[e2e] server stopped');
   }
 
   get running(): RunningServer {
