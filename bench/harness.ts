@@ -8,6 +8,7 @@ import { installBenchProbe, type BenchProbe } from './probe';
 /** Every wait in a benchmark is bounded; a run that hits this counts as failed, never hangs the suite. */
 export const WAIT_MS = 20_000;
 const NAME_KEY = 'verto-peer.name';
+const CLOSE_MS = 10_000;
 
 type ProbedWindow = Window & { readonly __bench: BenchProbe };
 
@@ -43,19 +44,25 @@ export class BenchEnv {
     return this.current;
   }
 
+  /** Stops the server; bounded, so a close that never finishes fails a run instead of hanging the suite. */
   async stopServer(): Promise<void> {
     const server = this.current;
     this.current = null;
-    await server?.close();
+    if (server === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the server did not finish closing within ${CLOSE_MS} ms`)), CLOSE_MS);
+    });
+    try {
+      await Promise.race([server.close(), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  channelUrl(channelId: string): string {
-    return `${this.server.url}/c/${channelId}`;
-  }
-
-  /** Opens the channel page for one person in a fresh context (cold cache, own localStorage). */
-  async open(name: string, channelId: string): Promise<BenchClient> {
-    const url = this.channelUrl(channelId);
+  /** Opens the channel page for one person in a fresh context (cold cache, own localStorage); `server` defaults to the main one. */
+  async open(name: string, channelId: string, server: RunningServer = this.server): Promise<BenchClient> {
+    const url = `${server.url}/c/${channelId}`;
     const context = await this.browser.newContext({
       // Wide enough for Picnic's inline menu (narrower windows fold it behind the burger).
       viewport: { width: 1024, height: 768 },

@@ -68,6 +68,7 @@ export async function benchLeaks(env: BenchEnv, cycles: number): Promise<Benchma
   const samples: { cycle: number; caller: MemorySample; callee: MemorySample }[] = [];
   const errors: string[] = [];
   let failed = 0;
+  let withoutConsole: { caller: MemorySample; callee: MemorySample } | null = null;
   const sample = async (n: number): Promise<void> => {
     const [a, b] = await Promise.all([measure(caller), measure(callee)]);
     samples.push({ cycle: n, caller: a, callee: b });
@@ -87,6 +88,13 @@ export async function benchLeaks(env: BenchEnv, cycles: number): Promise<Benchma
       }
       checks.push(await check(caller, callee, n, Date.now() - t));
       if (n === 1 || n % SAMPLE_EVERY === 0 || n === cycles) await sample(n);
+    }
+    // Diagnosis, after the verdict's sample: how much of the growth is Chromium's console message
+    // buffer (the app's console.info/debug lines and their arguments), not the app's own objects.
+    if (samples[samples.length - 1]?.cycle === cycles) {
+      for (const c of [caller, callee]) await (await c.cdp()).send('Runtime.discardConsoleEntries');
+      const [a, b] = await Promise.all([measure(caller), measure(callee)]);
+      withoutConsole = { caller: a, callee: b };
     }
   } finally {
     await Promise.all([caller.close(), callee.close()]);
@@ -127,12 +135,17 @@ export async function benchLeaks(env: BenchEnv, cycles: number): Promise<Benchma
     metrics: [
       metric('call / hang-up cycle (to both idle again)', 'ms', checks.map((c) => c.ms), failed),
       metric('heap growth after the first cycle (per page)', 'MB', [growth('caller'), growth('callee')].map((b) => b / 1024 / 1024)),
+    metric(
+      'same, console buffer discarded (diagnostic)',
+      'MB',
+      withoutConsole && first ? [withoutConsole.caller.heapUsed - first.caller.heapUsed, withoutConsole.callee.heapUsed - first.callee.heapUsed].map((b) => b / 1024 / 1024) : [],
+    ),
       metric('DOM nodes vs idle after all cycles (per page)', 'count', nodeDeltas),
       metric('JS event listeners vs idle after all cycles (per page)', 'count', listenerDeltas),
     ],
     budgets,
-    notes: [],
-    details: { samples, dirtyCycles: dirty, errors, cyclesCompleted: completed },
+    notes: [`heap used (MB, caller/callee) by cycle: ${samples.map((s) => `${s.cycle}: ${(s.caller.heapUsed / 1048576).toFixed(2)}/${(s.callee.heapUsed / 1048576).toFixed(2)}`).join(', ')}.`],
+    details: { samples, withoutConsole, dirtyCycles: dirty, errors, cyclesCompleted: completed },
     durationMs: Date.now() - started,
   };
 }

@@ -19,6 +19,13 @@ export interface BenchProbe {
   readonly peersSeenAt: Record<string, number>;
   /** Outgoing JSON-RPC requests since reset by kind: method, with the peer message's action or status. */
   readonly sent: Record<string, number>;
+  /** When the first request of each kind went out since reset. */
+  readonly firstSentAt: Record<string, number>;
+  /**
+   * Description calls since reset, as `method:type@signalingState` (e.g. `setLocalDescription:auto@stable`
+   * is an offer of our own; `setRemoteDescription:offer@have-local-offer` is a collision).
+   */
+  readonly descriptionCalls: Record<string, number>;
   /** Incoming presence, newest last, at most 200: broadcasts (`verto.event`) and direct replies (`verto.info`). */
   readonly presence: { wall: number; from: string; status: string; via: 'broadcast' | 'direct' }[];
   /** #nav-status changes, newest last, at most 50. */
@@ -42,6 +49,8 @@ export function installBenchProbe(): void {
     onlineAt: null,
     peersSeenAt: {},
     sent: {},
+    firstSentAt: {},
+    descriptionCalls: {},
     presence: [],
     statusLog: [],
     liveTracks() {
@@ -60,6 +69,8 @@ export function installBenchProbe(): void {
       probe.firstRemoteFrameAt = null;
       probe.acceptClickAt = null;
       for (const key of Object.keys(probe.sent)) delete probe.sent[key];
+      for (const key of Object.keys(probe.firstSentAt)) delete probe.firstSentAt[key];
+      for (const key of Object.keys(probe.descriptionCalls)) delete probe.descriptionCalls[key];
     },
   };
   Object.defineProperty(window, '__bench', { value: probe });
@@ -100,6 +111,7 @@ export function installBenchProbe(): void {
         if (body && typeof body.peerStatus === 'string') kind += `:${body.peerStatus}`;
       }
       probe.sent[kind] = (probe.sent[kind] ?? 0) + 1;
+      probe.firstSentAt[kind] ??= epoch();
     } catch {
       probe.sent.unparsed = (probe.sent.unparsed ?? 0) + 1;
     }
@@ -147,6 +159,21 @@ export function installBenchProbe(): void {
         tracks.push(new WeakRef(event.track));
       });
     }
+  };
+  const countCall = (method: string, pc: RTCPeerConnection, description: { type?: RTCSdpType } | undefined): void => {
+    const key = `${method}:${description?.type ?? 'auto'}@${pc.signalingState}`;
+    probe.descriptionCalls[key] = (probe.descriptionCalls[key] ?? 0) + 1;
+  };
+  const proto = window.RTCPeerConnection.prototype;
+  const setLocal = proto.setLocalDescription;
+  const setRemote = proto.setRemoteDescription;
+  proto.setLocalDescription = function (this: RTCPeerConnection, description?: RTCLocalSessionDescriptionInit) {
+    countCall('setLocalDescription', this, description);
+    return Reflect.apply(setLocal, this, [description]) as Promise<void>;
+  };
+  proto.setRemoteDescription = function (this: RTCPeerConnection, description: RTCSessionDescriptionInit) {
+    countCall('setRemoteDescription', this, description);
+    return Reflect.apply(setRemote, this, [description]) as Promise<void>;
   };
   const devices = navigator.mediaDevices as MediaDevices | undefined;
   if (devices) {
