@@ -6,12 +6,12 @@ import { startTestServer } from './support/start';
 import { Frame, isRecord, Loose, TestClient } from './support/test-client';
 
 /**
- * Replays the transcripts captured from a real FreeSWITCH 1.11.1 (shared/fixtures/verto) against the
+ * Replays the transcripts captured from a real FreeSWITCH 1.11.1 (copied into spec/server/fixtures/freeswitch-1.11.1) against the
  * development server: every `send` frame is sent, every `recv` frame must arrive on that client with the
  * same shape (server request ids and ping serno aside; sessids and user ids are replayed verbatim), and
  * nothing else may arrive.
  */
-const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'verto');
+const FIXTURES = join(__dirname, 'fixtures', 'freeswitch-1.11.1');
 
 interface Line {
   readonly t_ms: number;

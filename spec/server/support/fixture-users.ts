@@ -1,6 +1,6 @@
 import { CredentialStore, DirectoryUser } from '../../../server/credential-store';
 
-/** The identities of shared/fixtures/verto (freeswitch-observed.md, "Test identities"). */
+/** The identities of the FreeSWITCH transcripts in spec/server/fixtures (freeswitch-observed.md, "Test identities"). */
 export const C1 = 'ae1d8ec5-029c-4dda-914d-9cb7b900aa81';
 export const C2 = 'c5a8e717-0cdd-4c92-a14d-e64b54b0fe1c';
 export const A: DirectoryUser = { id: 'f76a2c1a-8128-49db-8ed9-b68cd9832242', password: 'b5266e33-97ac-4415-8bd6-a2d66b0797bd', channels: [C1], methods: ['verto'] };
