@@ -1,14 +1,14 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/support/chromium';
-import { CredentialStore } from '../server/credential-store';
+import type { CredentialStore } from '../server/credential-store';
+import { RestartableServer } from '../e2e/support/restartable-server';
 import { silentLogger } from '../server/logger';
-import { startServer, type RunningServer } from '../server/server';
+import type { RunningServer } from '../server/server';
 import { installBenchProbe, type BenchProbe } from './probe';
 
 /** Every wait in a benchmark is bounded; a run that hits this counts as failed, never hangs the suite. */
 export const WAIT_MS = 20_000;
 const NAME_KEY = 'verto-peer.name';
-const CLOSE_MS = 10_000;
 
 type ProbedWindow = Window & { readonly __bench: BenchProbe };
 
@@ -20,9 +20,7 @@ async function readLogin(page: Page): Promise<string> {
 
 /** One browser and one development server (restartable on the same port with the same store). */
 export class BenchEnv {
-  readonly store = new CredentialStore();
-  private current: RunningServer | null = null;
-  private port = 0;
+  private readonly restartable = new RestartableServer({ logger: silentLogger });
 
   private constructor(readonly browser: Browser) {}
 
@@ -32,32 +30,23 @@ export class BenchEnv {
     return env;
   }
 
+  get store(): CredentialStore {
+    return this.restartable.store;
+  }
+
   get server(): RunningServer {
-    if (this.current === null) throw new Error('the development server is not running');
-    return this.current;
+    const server = this.restartable.server;
+    if (server === null) throw new Error('the development server is not running');
+    return server;
   }
 
   /** Starts the server on its previous port (ephemeral the first time), keeping channels and clients. */
-  async startServer(): Promise<RunningServer> {
-    this.current = await startServer({ port: this.port, store: this.store, logger: silentLogger });
-    this.port = this.current.port;
-    return this.current;
+  startServer(): Promise<RunningServer> {
+    return this.restartable.start();
   }
 
-  /** Stops the server; bounded, so a close that never finishes fails a run instead of hanging the suite. */
-  async stopServer(): Promise<void> {
-    const server = this.current;
-    this.current = null;
-    if (server === null) return;
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the server did not finish closing within ${CLOSE_MS} ms`)), CLOSE_MS);
-    });
-    try {
-      await Promise.race([server.close(), stuck]);
-    } finally {
-      clearTimeout(timer);
-    }
+  stopServer(): Promise<void> {
+    return this.restartable.stop();
   }
 
   /** Opens the channel page for one person in a fresh context (cold cache, own localStorage); `server` defaults to the main one. */

@@ -1,12 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
-import { CredentialStore } from '../../server/credential-store';
+import type { CredentialStore } from '../../server/credential-store';
 import type { Logger } from '../../server/logger';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
+import type { RunningServer, ServerOptions } from '../../server/server';
 import { ROOT, requireBundle } from './bundle';
 import { launchChromium } from './chromium';
 import { installProbe } from './instrument';
+import { RestartableServer } from './restartable-server';
 import { PeerPage, WAIT_MS } from './peer-page';
 
 export const ARTIFACTS_DIR = join(ROOT, 'e2e', 'artifacts');
@@ -52,12 +53,20 @@ class MemoryLogger implements Logger {
 /** One browser and one development server per test file; the server can be stopped and started again. */
 export class Suite {
   browser!: Browser;
-  server: RunningServer | null = null;
-  readonly store = new CredentialStore();
   readonly log = new MemoryLogger();
-  private port = 0;
+  private readonly restartable: RestartableServer;
 
-  constructor(private readonly serverOptions: ServerOptions = {}) {}
+  constructor(serverOptions: ServerOptions = {}) {
+    this.restartable = new RestartableServer({ ...serverOptions, logger: this.log });
+  }
+
+  get server(): RunningServer | null {
+    return this.restartable.server;
+  }
+
+  get store(): CredentialStore {
+    return this.restartable.store;
+  }
 
   async start(): Promise<void> {
     requireBundle();
@@ -66,27 +75,13 @@ export class Suite {
   }
 
   /** Starts the server on its previous port (an ephemeral one the first time), with the same store. */
-  async startServer(): Promise<RunningServer> {
-    this.server = await startServer({ ...this.serverOptions, port: this.port, store: this.store, logger: this.log });
-    this.port = this.server.port;
-    return this.server;
+  startServer(): Promise<RunningServer> {
+    return this.restartable.start();
   }
 
   async stopServer(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    // A close that never finishes would otherwise surface only as a test timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the development server did not close within 10 s')), 10_000);
-    });
     this.log.info('[e2e] stopping the server');
-    try {
-      await Promise.race([server.close(), stuck]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.restartable.stop();
     this.log.info('[e2e] server stopped');
   }
 

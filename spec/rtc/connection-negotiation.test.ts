@@ -91,33 +91,13 @@ describe('Connection negotiation (two Connections, virtual time)', () => {
     expect(errors(p)).toEqual([]);
   });
 
-  it('signals in reverse order (end-of-candidates first) still make one session', async () => {
-    const reverse = (n: number) => 100 - 10 * n;
-    const p = await makePair({ a: { delay: reverse }, b: { delay: reverse } });
-    p.a.connection.open(true);
-    p.b.connection.open(false); // and a collision on top
-    p.run();
-
-    expect(agreed(p)).toBe(true);
-    expect(lastState(p.a)).toBe('connected');
-    expect(lastState(p.b)).toBe('connected');
-    expect(errors(p)).toEqual([]);
-  });
-
-  it('signals back to back (no delay at all), with a collision', async () => {
-    const p = await makePair({ a: { delay: () => 0 }, b: { delay: () => 0 } });
-    p.a.connection.open(true);
-    p.b.connection.open(false);
-    p.run();
-
-    expect(agreed(p)).toBe(true);
-    expect(lastState(p.a)).toBe('connected');
-    expect(lastState(p.b)).toBe('connected');
-    expect(errors(p)).toEqual([]);
-  });
-
-  it('glare with uneven delays (A→B slow, B→A fast) still ends in one agreed negotiation', async () => {
-    const p = await makePair({ a: { delay: () => 37 }, b: { delay: () => 3 } });
+  const reverse = (n: number) => 100 - 10 * n;
+  it.each([
+    ['signals in reverse order (end-of-candidates first)', reverse, reverse],
+    ['signals back to back (no delay at all), with a collision', () => 0, () => 0],
+    ['glare with uneven delays (A→B slow, B→A fast)', () => 37, () => 3],
+  ])('%s still ends in one agreed negotiation', async (_story, delayA: (n: number) => number, delayB: (n: number) => number) => {
+    const p = await makePair({ a: { delay: delayA }, b: { delay: delayB } });
     p.a.connection.open(true);
     p.b.connection.open(false);
     p.run();
