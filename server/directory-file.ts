@@ -66,7 +66,8 @@ function collect(node: unknown, domains: string[], users: DirectoryUser[]): void
 
 /** Parses FreeSWITCH directory XML; throws on XML that does not parse. */
 export function parseDirectory(xml: string): DirectoryContents {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false });
+  // htmlEntities: numeric character references too (Django's escaping writes ' as &#x27;).
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseAttributeValue: false, htmlEntities: true });
   const tree: unknown = parser.parse(xml, true);
   const domains: string[] = [];
   const users: DirectoryUser[] = [];

@@ -27,6 +27,11 @@ describe('FreeSWITCH directory files', () => {
     expect(parseDirectory(xml)).toEqual({ domains: ['d'], users: [{ id: 'u', password: 'p', methods: [], channels: [] }] });
   });
 
+  it('decodes character references in values, as Django writes them (&#x27; &amp; &quot; &#60;)', () => {
+    const xml = '<include><domain name="d"><users><user id="u"><params><param name="password" value="it&#x27;s &amp; &quot;x&quot; &#60;y"/></params></user></users></domain></include>';
+    expect(parseDirectory(xml).users[0].password).toBe(`it's & "x" <y`);
+  });
+
   it('checks permissions the way mod_verto does', () => {
     expect(parsePermissionList('a,b,,c')).toEqual(['a', 'b', 'c']);
     // mod_verto splits on spaces as soon as the value holds one, commas then stay inside items.
