@@ -1,20 +1,14 @@
 /** Display names: a readable default on the first visit, kept in localStorage, sanitized on the way in and out. */
+import { cleanName } from '../verto/inbound';
 
-export const MAX_NAME_LENGTH = 32;
+export { MAX_NAME_LENGTH } from '../verto/inbound';
 export const NAME_KEY = 'verto-peer.name';
 
 const ADJECTIVES = ['Amber', 'Brave', 'Calm', 'Clever', 'Gentle', 'Happy', 'Jolly', 'Keen', 'Lucky', 'Merry', 'Quiet', 'Swift', 'Sunny', 'Witty'];
 const ANIMALS = ['Badger', 'Crane', 'Dolphin', 'Falcon', 'Fox', 'Heron', 'Koala', 'Lynx', 'Otter', 'Owl', 'Panda', 'Robin', 'Seal', 'Wren'];
 
-// C0/C1 controls, DEL, and bidi overrides/isolates that could disguise a name.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Strips control characters, trims, and caps at 32 characters (by code point); '' means "no usable name". */
-export function sanitizeName(raw: string): string {
-  const cleaned = raw.replace(UNSAFE, '').trim();
-  return Array.from(cleaned).slice(0, MAX_NAME_LENGTH).join('').trim();
-}
+/** The one name rule (`cleanName`), with '' for "no usable name". */
+export const sanitizeName = (raw: string): string => cleanName(raw) ?? '';
 
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.min(list.length - 1, Math.floor(random() * list.length))];
 

@@ -5,17 +5,20 @@ import type { JsonObject } from './client-types';
 const STATUSES: readonly PeerStatus[] = ['ready', 'available', 'unavailable', 'gone'];
 export const MAX_NAME_LENGTH = 32;
 
+// C0/C1 controls, DEL, line/paragraph separators, and bidi overrides/isolates that could disguise a name.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const UNSAFE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /** The id part of `id@domain` (or the bare id). */
 export const bareId = (userId: string): string => userId.split('@')[0];
 
 /**
- * A display name as other clients may send it: any Unicode, control characters stripped, trimmed,
+ * A display name, ours or another client's: any Unicode, control characters stripped, trimmed,
  * at most 32 characters; anything else is no name at all. It is rendered with textContent only.
  */
 export function cleanName(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const cleaned = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '').trim();
+  const cleaned = raw.replace(UNSAFE_IN_NAMES, '').trim();
   if (cleaned === '') return undefined;
   return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim();
 }
