@@ -4,6 +4,7 @@ import 'picnic/picnic.min.css';
 import './app.css';
 import type { Subscription } from 'rxjs';
 import { readConfig } from './config';
+import { consoleLogger } from './log';
 import { newCallId } from './peer/call-id';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
@@ -50,6 +51,7 @@ export function start(win: Window): Subscription | null {
   const client = createVertoClient({ url: vertoUrl, channelId, login, password });
   const names = storage(win);
   const random = () => Math.random();
+  const peerLog = consoleLogger('[verto-peer]');
   const subscription = runPeer({
     client,
     view,
@@ -60,7 +62,7 @@ export function start(win: Window): Subscription | null {
     names,
     newCallId: () => newCallId(win.crypto),
     random,
-    log: (message, detail) => console.debug('[verto-peer]', message, detail ?? ''),
+    log: (message, detail) => peerLog.debug(message, detail ?? ''),
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });
   win.addEventListener('pagehide', () => subscription.unsubscribe(), { once: true });
   // Back from the back/forward cache the Peer is gone (pagehide ended it): start afresh.
