@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LUA, REPO, requireInterpreter, run } from './support/interpreters';
 
@@ -28,12 +29,15 @@ interface Outcome {
   readonly apiCalls: readonly string[];
 }
 
-/** A MESSAGE event as mod_verto fires it for A's verto.info msg; `headers` overrides or removes (undefined) fields. */
-function relay(headers: Record<string, string | undefined>, body = BODY, refire = false): Outcome {
+/**
+ * A MESSAGE event as mod_verto fires it for A's verto.info msg; `headers` overrides or removes (undefined) fields.
+ * `directory` is what user_data answers (address → jsonrpc-allowed-event-channels).
+ */
+function relay(headers: Record<string, string | undefined>, body = BODY, refire = false, directory = DIRECTORY): Outcome {
   const all: Record<string, string | undefined> = { proto: 'verto', from: `${A}@${DOMAIN}`, from_user: A, from_host: DOMAIN, to: B, ...headers };
   const args = [HARNESS, SCRIPT];
   for (const [k, v] of Object.entries(all)) if (v !== undefined) args.push('--header', `${k}=${v}`);
-  for (const [k, v] of Object.entries(DIRECTORY)) args.push('--user', `${k}=${v}`);
+  for (const [k, v] of Object.entries(directory)) args.push('--user', `${k}=${v}`);
   if (refire) args.push('--refire');
   const result = run(LUA, args, body, LUA_HINT);
   if (result.status !== 0) throw new Error(`relay script failed: ${result.stderr}`);
@@ -133,5 +137,35 @@ describe('verto_chat_relay.lua under Lua with a fake freeswitch API', () => {
 
   it('does not loop: the MESSAGE event its own chat call re-fires is ignored', () => {
     expect(relay({}, BODY, true).chats).toHaveLength(1);
+  });
+});
+
+/** spec/support/relay-cases.json: the delivery rules shared with the development server's relay. */
+interface RelayCase {
+  readonly name: string;
+  readonly to: string;
+  readonly senderChannels: string | null;
+  readonly targetChannels: string | null;
+  readonly body: string | { readonly unit: string; readonly times: number };
+  readonly deliver: boolean;
+}
+const TABLE = JSON.parse(fs.readFileSync(path.join(REPO, 'spec/support/relay-cases.json'), 'utf8')) as { domain: string; cases: RelayCase[] };
+
+describe('verto_chat_relay.lua against every case of spec/support/relay-cases.json', () => {
+  const sender = `alice@${TABLE.domain}`;
+
+  it('reads a table with cases', () => {
+    expect(TABLE.cases.length).toBeGreaterThan(0);
+  });
+
+  it.each(TABLE.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const body = typeof c.body === 'string' ? c.body : c.body.unit.repeat(c.body.times);
+    // The target user is `to` in the sender's domain unless it names one.
+    const target = c.to.includes('@') ? c.to : `${c.to}@${TABLE.domain}`;
+    const directory: Record<string, string> = {};
+    if (c.senderChannels !== null) directory[sender] = c.senderChannels;
+    if (c.targetChannels !== null) directory[target] = c.targetChannels;
+    const out = relay({ from: sender, from_user: 'alice', from_host: TABLE.domain, to: c.to }, body, false, directory);
+    expect(out.chats).toEqual(c.deliver ? [`verto|${sender}|${target}|${body}`] : []);
   });
 });

@@ -95,9 +95,11 @@ local function relay(ev, api)
     return
   end
 
+  -- The answer says nothing about delivery: mod_verto's chat interface reports success
+  -- whether or not a socket of the target is open, so the chat API answers "Sent" either way.
+  -- A client that left simply misses the message; the sender's retries and timeouts cover it.
   local reply = api:execute('chat', 'verto|' .. from .. '|' .. to .. '|' .. body) or ''
-  -- "Sent", or an error when the target has no open socket (an ordinary race: it left).
-  log('debug', 'relayed from ' .. from .. ' to ' .. to .. ': ' .. reply)
+  log('debug', 'passed to the chat API from ' .. from .. ' to ' .. to .. ': ' .. reply)
 end
 
 relay(event, freeswitch.API())
