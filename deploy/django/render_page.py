@@ -3,7 +3,8 @@
 
 usage: render_page.py [--static-url URL] [--csp] [--page-url URL] CONFIG
   CONFIG        a JSON file holding the page's config object (vertoUrl, channelId, login,
-                password, iceServers, indexUrl), or "-" for stdin
+                password, iceServers, indexUrl), or "-" for stdin; a site builds it with
+                verto_peer.page.page_config (login = id@domain)
   --static-url  Django's STATIC_URL (default /static/); the bundle is then at
                 <static-url>verto_peer/verto-peer.js and .css, images at verto_peer/*.svg
   --csp         print the Content-Security-Policy header value for the page instead of the HTML

@@ -12,7 +12,7 @@ const DJANGO_HINT = "the Django tests need Debian's /usr/bin/python3 with Django
 const CONFIG = {
   vertoUrl: '/verto',
   channelId: '7c1d6a0e-62d0-4ed8-8cbb-4b7a8f61094d',
-  login: 'ef5a7e82-d675-440a-b1ce-3278006b89be',
+  login: 'ef5a7e82-d675-440a-b1ce-3278006b89be@pbx.example.org',
   password: 'de6980d8-ee66-4c68-9ec4-3a2c5e66b6c9',
   iceServers: [{ urls: 'stun:stun.example.org' }],
   indexUrl: '/',
@@ -155,5 +155,39 @@ describe('render_page.py --csp', () => {
     const result = run(PYTHON, ['deploy/django/render_page.py', '--csp', '-'], JSON.stringify({ ...CONFIG, vertoUrl: 'ftp://x/' }), DJANGO_HINT);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('vertoUrl must resolve to a ws:// or wss:// URL');
+  });
+});
+
+describe('verto_peer.page.page_config', () => {
+  type Outcome = { config?: Record<string, unknown>; error?: string };
+  const build = (cases: readonly { domain: string | null; args: Record<string, unknown> }[]): Outcome[] => {
+    const result = run(PYTHON, ['spec/deploy/support/page_config.py'], JSON.stringify(cases), DJANGO_HINT);
+    if (result.status !== 0) throw new Error(`page_config.py failed: ${result.stderr}`);
+    return JSON.parse(result.stdout) as Outcome[];
+  };
+  const args = { client_id: 'ef5a7e82-d675-440a-b1ce-3278006b89be', password: 'de6980d8-ee66-4c68-9ec4-3a2c5e66b6c9', channel_id: '7c1d6a0e-62d0-4ed8-8cbb-4b7a8f61094d' };
+  let outcomes: Outcome[];
+  beforeAll(() => {
+    outcomes = build([
+      { domain: 'pbx.example.org', args: { ...args, ice_servers: [{ urls: 'stun:stun.example.org' }] } },
+      { domain: null, args },
+      { domain: 'pbx example.org', args },
+      { domain: 'pbx.example.org', args: { ...args, client_id: 'u|1' } },
+      { domain: 'pbx.example.org', args: { ...args, channel_id: 'c1,c2' } },
+    ]);
+  });
+
+  it('builds the page config with the login as id@VERTO_PEER_DOMAIN, which logs in with or without force-register-domain', () => {
+    expect(outcomes[0]).toEqual({ config: CONFIG });
+  });
+
+  it('refuses to build one without a usable VERTO_PEER_DOMAIN (nobody could log in)', () => {
+    expect(outcomes[1].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DOMAIN/);
+    expect(outcomes[2].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DOMAIN/);
+  });
+
+  it('refuses ids FreeSWITCH and the relay could not use', () => {
+    expect(outcomes[3].error).toBe('ValueError: invalid client id');
+    expect(outcomes[4].error).toBe('ValueError: invalid channel id');
   });
 });

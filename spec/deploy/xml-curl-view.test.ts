@@ -1,4 +1,5 @@
 import { PYTHON, requireInterpreter, run } from './support/interpreters';
+import { ALLOWED_METHODS, CALL_CONTEXT } from './support/locked-down';
 import { directoryUsers, findAll, attr, parseXml } from './support/xml';
 
 const DJANGO_HINT = "the Django tests need Debian's /usr/bin/python3 with Django (apt-get install python3-django; bash .ci/run installs it)";
@@ -48,11 +49,16 @@ describe('verto_peer.views.xml_curl_directory', () => {
     ]);
   });
 
-  it('answers a login lookup with the user and the verto-peer params, as XML', () => {
+  it('answers a login lookup with the user, exactly the client\'s methods and the rejecting context, as XML', () => {
     expect(replies[0].status).toBe(200);
     expect(replies[0].contentType).toMatch(/^text\/xml/);
     expect(directoryUsers(parseXml(replies[0].body))).toEqual([
-      { domain: 'pbx.example.org', id: 'u1', params: { password: `p<&>'"`, 'jsonrpc-allowed-methods': 'verto', 'jsonrpc-allowed-event-channels': 'c1' } },
+      {
+        domain: 'pbx.example.org',
+        id: 'u1',
+        params: { password: `p<&>'"`, 'jsonrpc-allowed-methods': ALLOWED_METHODS, 'jsonrpc-allowed-event-channels': 'c1' },
+        variables: { user_context: CALL_CONTEXT },
+      },
     ]);
   });
 
@@ -60,7 +66,7 @@ describe('verto_peer.views.xml_curl_directory', () => {
     expect(directoryUsers(parseXml(replies[1].body)).map((u) => u.params['jsonrpc-allowed-event-channels'])).toEqual(['c1']);
   });
 
-  it('answers "not found" for unknown users, other domains, unusable ids or data, and other sections', () => {
+  it('answers "not found" for unknown users, domains other than VERTO_PEER_DOMAIN (even if the site knows the user), unusable ids or data, and other sections', () => {
     for (const reply of replies.slice(2, 7)) {
       expect(reply.status).toBe(200);
       expect(notFound(reply)).toBe(true);

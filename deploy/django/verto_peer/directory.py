@@ -1,7 +1,19 @@
 """FreeSWITCH directory documents for verto-peer clients (mod_xml_curl replies or static files)."""
 import re
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+
+# The JSON-RPC methods a verto-peer page calls, and so the only ones its directory user may
+# call (mod_verto always allows login on top): verto.subscribe and verto.broadcast carry
+# presence in the channel, verto.info carries peer messages, verto.ping is the keepalive.
+# Everything else is refused, above all verto.invite, which would place a call into the
+# dialplan.
+ALLOWED_METHODS = ("verto.subscribe", "verto.broadcast", "verto.info", "verto.ping")
+# The dialplan context of deploy/freeswitch/dialplan/verto-peer.xml, which rejects every call.
+# Set on each user (user_context), because a user's own variable wins over its domain's.
+CALL_CONTEXT = "verto-peer"
 
 # The same rule the chat relay applies: no separators, quotes or spaces.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
@@ -9,15 +21,35 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def valid_id(value):
+    """A user id, domain or channel id FreeSWITCH and the relay can use."""
+    return isinstance(value, str) and _ID.match(value) is not None
+
+
+def directory_domain():
+    """Setting VERTO_PEER_DOMAIN: the directory domain of every verto-peer user, the same as
+    force-register-domain in verto.conf.xml. Required: without it nobody can log in."""
+    domain = getattr(settings, "VERTO_PEER_DOMAIN", "")
+    if not valid_id(domain):
+        raise ImproperlyConfigured("VERTO_PEER_DOMAIN must be the verto directory domain "
+                                   "(force-register-domain in verto.conf.xml)")
+    return domain
+
+
 def directory_xml(domain, users):
     """users: iterable of dicts {"id", "password", "channels": [channel id, ...]}. An empty
     list gives FreeSWITCH's "not found" result, which makes the login fail cleanly."""
     users = list(users)
-    if not _ID.match(domain):
+    if not valid_id(domain):
         raise ValueError("invalid domain")
     for user in users:
-        if not _ID.match(user["id"]) or not all(_ID.match(c) for c in user["channels"]):
+        if not valid_id(user["id"]) or not all(valid_id(c) for c in user["channels"]):
             raise ValueError("invalid user or channel id")
         if not user["password"] or _CONTROL.search(user["password"]):
             raise ValueError("invalid password")
-    return render_to_string("verto_peer/directory.xml", {"domain": domain, "users": users})
+    return render_to_string("verto_peer/directory.xml", {
+        "domain": domain,
+        "users": users,
+        "methods": ",".join(ALLOWED_METHODS),
+        "context": CALL_CONTEXT,
+    })

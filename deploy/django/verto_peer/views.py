@@ -4,8 +4,11 @@ chat relay asks (user_data) for the channels of sender and target of every peer 
 Settings:
   VERTO_PEER_XML_CURL_CREDENTIALS  "user:password", as gateway-credentials in xml_curl.conf.xml;
                                    unset means every request is refused (fail closed)
+  VERTO_PEER_DOMAIN                the directory domain (force-register-domain in verto.conf.xml);
+                                   users of any other domain are not found
   VERTO_PEER_DIRECTORY_LOOKUP      dotted path of lookup(user_id, domain) returning
-                                   {"password": str, "channels": [channel id, ...]} or None
+                                   {"password": str, "channels": [channel id, ...]} or None;
+                                   called only for VERTO_PEER_DOMAIN
 """
 import base64
 import binascii
@@ -17,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .directory import directory_xml
+from .directory import directory_domain, directory_xml
 
 
 def _authorized(request):
@@ -36,7 +39,7 @@ def _users(post):
     """The one user asked for, whatever the request's action (jsonrpc-authenticate from
     mod_verto, or the relay's user_data): FreeSWITCH merges the answer the same way."""
     user_id, domain = post.get("user", ""), post.get("domain", "")
-    if post.get("section") != "directory" or not user_id or not domain:
+    if post.get("section") != "directory" or not user_id or domain != directory_domain():
         return domain, []
     found = import_string(settings.VERTO_PEER_DIRECTORY_LOOKUP)(user_id, domain)
     if not found:

@@ -35,28 +35,40 @@ export const attr = (node: XmlNode, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** `<param name=… value=…/>` children (anywhere below) as a name → value map; a repeated name is an error. */
-export function params(node: XmlNode): Record<string, string> {
+/** `<tag name=… value=…/>` elements (anywhere below) as a name → value map; a repeated name is an error. */
+function nameValues(node: XmlNode, tag: string): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const p of findAll(node, 'param')) {
+  for (const p of findAll(node, tag)) {
     const name = attr(p, 'name');
     const value = attr(p, 'value');
-    if (name === undefined || value === undefined) throw new Error('param without name or value');
-    if (name in map) throw new Error(`param ${name} given twice`);
+    if (name === undefined || value === undefined) throw new Error(`${tag} without name or value`);
+    if (name in map) throw new Error(`${tag} ${name} given twice`);
     map[name] = value;
   }
   return map;
 }
 
+/** `<param name=… value=…/>` children (anywhere below) as a name → value map. */
+export const params = (node: XmlNode): Record<string, string> => nameValues(node, 'param');
+
+/** `<variable name=… value=…/>` children (anywhere below) as a name → value map. */
+export const variables = (node: XmlNode): Record<string, string> => nameValues(node, 'variable');
+
 export interface DirectoryUser {
   readonly domain: string;
   readonly id: string;
   readonly params: Record<string, string>;
+  readonly variables: Record<string, string>;
 }
 
-/** Users of a FreeSWITCH directory document, read the way the development server reads one. */
+/** Users of a FreeSWITCH directory document, read the way the development server reads one (plus their variables). */
 export function directoryUsers(root: XmlNode): DirectoryUser[] {
   return findAll(root, 'domain').flatMap((domain) =>
-    findAll(domain, 'user').map((user) => ({ domain: attr(domain, 'name') ?? '', id: attr(user, 'id') ?? '', params: params(user) })),
+    findAll(domain, 'user').map((user) => ({
+      domain: attr(domain, 'name') ?? '',
+      id: attr(user, 'id') ?? '',
+      params: params(user),
+      variables: variables(user),
+    })),
   );
 }

@@ -10,9 +10,11 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../deploy/django"))
 
 # The directory the lookup answers from: u1 in channel c1; u2's site data is unusable (a comma).
+# The site would also answer u1 in another domain: the view must not ask it (VERTO_PEER_DOMAIN).
 USERS = {
     ("u1", "pbx.example.org"): {"password": "p<&>'\"", "channels": ["c1"]},
     ("u2", "pbx.example.org"): {"password": "p", "channels": ["c1,c2"]},
+    ("u1", "other.example.org"): {"password": "p", "channels": ["c1"]},
 }
 
 
@@ -25,6 +27,7 @@ def main():
 
     standalone.setup(
         VERTO_PEER_XML_CURL_CREDENTIALS="freeswitch:s3cret",
+        VERTO_PEER_DOMAIN="pbx.example.org",
         VERTO_PEER_DIRECTORY_LOOKUP="xml_curl_view.lookup",
         ALLOWED_HOSTS=["testserver"],
     )
