@@ -88,6 +88,7 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
   let sessid = deps.storage?.getItem(storageKey) ?? newSessid();
   let requestCounter = 0;
   let failures = 0; // since the last successful login: drives the backoff schedule
+  let outageSince = 0; // when the first of those failures happened
 
   const status = new BehaviorSubject<ClientStatus>({ kind: 'connecting', attempt: 1 });
   const presenceChanged = new Subject<void>();
@@ -130,7 +131,8 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
         if (isTerminal(error)) return throwError(() => error);
         if (error instanceof SessionInUseError) sessid = newSessid();
         failures += 1;
-        const delayMs = reconnectDelay(failures, deps.random);
+        if (failures === 1) outageSince = now();
+        const delayMs = reconnectDelay(failures, now() - outageSince, deps.random);
         const reason = describeError(error);
         logger.info(`reconnecting in ${delayMs} ms (${reason})`);
         setStatus({ kind: 'reconnecting', attempt: failures, retryAt: now() + delayMs, reason });
