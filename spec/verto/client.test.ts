@@ -82,7 +82,7 @@ describe('verto client: connection chain', () => {
     const [login, subscribe, ready] = server.last.sent;
     expect(login.params).toEqual({ login: 'me', passwd: 'secret', sessid: 'uuid-1' });
     expect(subscribe.params).toEqual({ eventChannel: 'chan-1', sessid: 'uuid-1' });
-    expect(ready.params).toEqual({ sessid: 'uuid-1', localBroadcast: true, eventChannel: 'chan-1', eventData: b64({ peerStatus: 'ready', peerName: 'Ann' }) });
+    expect(ready.params).toEqual({ sessid: 'uuid-1', localBroadcast: true, eventChannel: 'chan-1', eventData: b64({ peerStatus: 'ready', peerName: 'Ann', peerPage: '0.uuid-2' }) });
     expect(typeof login.id).toBe('string');
     expect(server.last.closedByClient).toEqual({ code: 1000 });
     expect(server.last.listenerCount()).toBe(0);
@@ -243,8 +243,8 @@ describe('verto client: reconnecting', () => {
     m.scheduler.schedule(() => client.disconnect(), 50);
     m.flush();
     const logins = server.sockets.map((s) => s.sent.find((f) => f.method === 'login')?.params?.sessid);
-    expect(logins).toEqual(['uuid-1', 'uuid-2']);
-    expect(store.get('verto-peer:sessid:chan-1')).toBe('uuid-2');
+    expect(logins).toEqual(['uuid-1', 'uuid-3']);   // uuid-2 is the page's id
+    expect(store.get('verto-peer:sessid:chan-1')).toBe('uuid-3');
     expect(server.log.slice(0, 6)).toEqual(['0 connect', '1 login', '2 connect', '3 login', '5 verto.subscribe', '6 verto.broadcast ready']);
   }));
 
