@@ -61,7 +61,7 @@ describe('index (page entry)', () => {
     expect(sub).not.toBeNull();
     const name = localStorage.getItem('verto-peer.name') ?? '';
     expect(name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
-    expect(createVertoClient).toHaveBeenLastCalledWith({ url: 'wss://pbx.example/clients', channelId: 'c1', login: 'ann', password: 'pw' });
+    expect(createVertoClient).toHaveBeenLastCalledWith({ url: 'wss://pbx.example/clients', channelId: 'c1', login: 'ann@pbx.example', password: 'pw' });
     expect(calls).toEqual([`publish available ${name}`, 'connect']);
     expect(document.getElementById('nav-status')?.textContent).toBe('Connecting…');
     expect(document.getElementById('nav-menu')?.textContent).toBe(`Name: ${name}`);

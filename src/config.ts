@@ -3,7 +3,7 @@ export interface ChannelConfig {
   /** Absolute ws(s):// URL, or a path resolved against the page (http → ws, https → wss). */
   readonly vertoUrl: string;
   readonly channelId: string;
-  /** The bare client id (an `id@domain` form is accepted and stripped to the id). */
+  /** The login as the page gives it, `id@domain` or a bare id; sent to the server unchanged. */
   readonly login: string;
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
@@ -55,7 +55,7 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
     config: {
       vertoUrl,
       channelId: (raw.channelId as string).toLowerCase(),
-      login: (raw.login as string).split('@')[0],
+      login: (raw.login as string).trim(),
       password: raw.password as string,
       iceServers: iceServers,
       indexUrl: (raw.indexUrl) ?? '/',

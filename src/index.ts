@@ -10,6 +10,7 @@ import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
 import { createConnection } from './rtc/connection';
 import { createVertoClient } from './verto/client';
+import { bareId } from './verto/inbound';
 import { View } from './view/view';
 
 /** Shows why the page cannot start, in the navbar and in the page, instead of a console error. */
@@ -57,7 +58,7 @@ export function start(win: Window): Subscription | null {
     view,
     createConnection,
     iceServers,
-    selfId: login,
+    selfId: bareId(login),
     name: loadName(names, random),
     names,
     newCallId: () => newCallId(win.crypto),

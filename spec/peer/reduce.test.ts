@@ -122,8 +122,8 @@ describe('view model', () => {
     expect(clientText({ kind: 'online' }, 0)).toBe('Online');
     expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Reconnecting in 13 s…');
     expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Reconnecting…');
-    expect(clientText({ kind: 'login-failed', message: 'Authentication Failure' }, 0)).toBe('Login failed: Authentication Failure');
-    expect(clientText({ kind: 'punted' }, 0)).toBe('Signed in elsewhere');
+    expect(clientText({ kind: 'login-failed', message: 'Authentication Failure' }, 0)).toBe('Login failed: Authentication Failure. Reload the page to try again.');
+    expect(clientText({ kind: 'punted' }, 0)).toBe('Signed in elsewhere. Reload this page to use it here.');
     expect(clientText({ kind: 'closed' }, 0)).toBe('Disconnected');
   });
 
@@ -135,7 +135,7 @@ describe('view model', () => {
     expect(menuItems(withCall('connecting'))).toEqual([{ kind: 'hangup' }]);
     expect(inCall(withCall('connecting'))).toBe(true);
     expect(inCall(withCall('offering'))).toBe(false);
-    expect(statusText({ ...base(), client: { kind: 'punted' } })).toBe('Signed in elsewhere');
+    expect(statusText({ ...base(), client: { kind: 'punted' } })).toBe('Signed in elsewhere. Reload this page to use it here.');
     expect(dialog({ ...base(), editingName: true })).toEqual({ kind: 'name-form', name: 'Ann' });
   });
 

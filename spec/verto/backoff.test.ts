@@ -1,25 +1,63 @@
-import { keepaliveDelay, MAX_RECONNECT_DELAY_MS, reconnectDelay } from '../../src/verto/backoff';
+import { FREQUENT_WINDOW_MS, keepaliveDelay, MAX_RECONNECT_DELAY_MS, reconnectDelay } from '../../src/verto/backoff';
+
+/** Attempt times of an outage in which every attempt fails at once (a refused port), until `untilMs`. */
+function attemptTimes(untilMs: number, random: () => number): number[] {
+  const times: number[] = [];
+  let at = 0;
+  for (let attempt = 1; at <= untilMs; attempt++) {
+    at += reconnectDelay(attempt, at, random);
+    times.push(at);
+  }
+  return times;
+}
+
+/** How long after `backAt` the first attempt comes. */
+const foundAfter = (times: number[], backAt: number): number => times.find((t) => t >= backAt)! - backAt;
 
 describe('reconnectDelay', () => {
   const middle = () => 0.5; // jitter factor exactly 1
 
-  it('retries at once first, then steps up and doubles to the 30 s cap', () => {
-    const schedule = Array.from({ length: 11 }, (_, i) => reconnectDelay(i + 1, middle));
-    expect(schedule).toEqual([0, 500, 1000, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  it('retries at once, then sooner steps, then about every second for the first 30 s of an outage', () => {
+    expect([1, 2, 3].map((attempt) => reconnectDelay(attempt, 0, middle))).toEqual([0, 250, 500]);
+    expect(reconnectDelay(4, 750, middle)).toBe(1000);
+    expect(reconnectDelay(30, FREQUENT_WINDOW_MS - 1, middle)).toBe(1000);
   });
 
-  it('jitters non-zero delays by ±20 % and never exceeds the cap', () => {
-    expect(reconnectDelay(2, () => 0)).toBe(400);
-    expect(reconnectDelay(2, () => 0.999999)).toBe(600);
-    expect(reconnectDelay(1, () => 0.999999)).toBe(0);
-    for (let attempt = 1; attempt < 40; attempt++) {
-      expect(reconnectDelay(attempt, () => 0.999999)).toBeLessThanOrEqual(MAX_RECONNECT_DELAY_MS);
+  it('then spaces retries by a quarter of the outage so far, up to the 30 s cap', () => {
+    expect(reconnectDelay(40, 40_000, middle)).toBe(10_000);
+    expect(reconnectDelay(50, 80_000, middle)).toBe(20_000);
+    expect(reconnectDelay(60, 600_000, middle)).toBe(MAX_RECONNECT_DELAY_MS);
+  });
+
+  it('finds a server that is back after 5 s or 10 s within about a second, whatever the jitter', () => {
+    for (const random of [() => 0, middle, () => 0.999999]) {
+      const times = attemptTimes(60_000, random);
+      expect(foundAfter(times, 4_000)).toBeLessThanOrEqual(1_200);
+      expect(foundAfter(times, 5_000)).toBeLessThanOrEqual(1_200);
+      expect(foundAfter(times, 10_000)).toBeLessThanOrEqual(1_200);
     }
   });
 
-  it('rejects attempts below 1', () => {
-    expect(() => reconnectDelay(0, middle)).toThrow(RangeError);
-    expect(() => reconnectDelay(Number.NaN, middle)).toThrow(RangeError);
+  it('makes few attempts in a long outage and waits at most ~25 % (+ jitter) longer than the server was away', () => {
+    const times = attemptTimes(600_000, () => 0.999999);
+    expect(times.length).toBeLessThan(60); // ~30 in the first half minute, then a handful
+    for (const backAt of [60_000, 120_000, 300_000]) expect(foundAfter(times, backAt)).toBeLessThanOrEqual(backAt * 0.25 * 1.2);
+  });
+
+  it('jitters non-zero delays by ±20 % and never exceeds the cap', () => {
+    expect(reconnectDelay(2, 0, () => 0)).toBe(200);
+    expect(reconnectDelay(2, 0, () => 0.999999)).toBe(300);
+    expect(reconnectDelay(1, 0, () => 0.999999)).toBe(0);
+    for (let attempt = 1; attempt < 40; attempt++) {
+      expect(reconnectDelay(attempt, attempt * 60_000, () => 0.999999)).toBeLessThanOrEqual(MAX_RECONNECT_DELAY_MS);
+    }
+  });
+
+  it('rejects attempts below 1 and treats a nonsensical outage as none', () => {
+    expect(() => reconnectDelay(0, 0, middle)).toThrow(RangeError);
+    expect(() => reconnectDelay(Number.NaN, 0, middle)).toThrow(RangeError);
+    expect(reconnectDelay(5, -10, middle)).toBe(1000);
+    expect(reconnectDelay(5, Number.NaN, middle)).toBe(1000);
   });
 });
 

@@ -82,7 +82,7 @@ describe('verto client: connection chain', () => {
     const [login, subscribe, ready] = server.last.sent;
     expect(login.params).toEqual({ login: 'me', passwd: 'secret', sessid: 'uuid-1' });
     expect(subscribe.params).toEqual({ eventChannel: 'chan-1', sessid: 'uuid-1' });
-    expect(ready.params).toEqual({ sessid: 'uuid-1', localBroadcast: true, eventChannel: 'chan-1', eventData: b64({ peerStatus: 'ready', peerName: 'Ann' }) });
+    expect(ready.params).toEqual({ sessid: 'uuid-1', localBroadcast: true, eventChannel: 'chan-1', eventData: b64({ peerStatus: 'ready', peerName: 'Ann', peerPage: '0.uuid-2' }) });
     expect(typeof login.id).toBe('string');
     expect(server.last.closedByClient).toEqual({ code: 1000 });
     expect(server.last.listenerCount()).toBe(0);
@@ -150,22 +150,22 @@ describe('verto client: reconnecting', () => {
     m.flush();
     expect(server.log).toEqual([
       '0 connect',                                           // fails at 1 → first retry at once
-      '1 connect',                                           // fails at 2 → 500 ms
-      '502 connect',                                         // fails at 503 → 1000 ms
-      '1503 connect',                                        // fails at 1504 → 1000 ms
-      '2504 connect',
-      '2505 login',
-      '2507 verto.subscribe',
-      '2508 verto.broadcast ready',
+      '1 connect',                                           // fails at 2 → 250 ms
+      '252 connect',                                         // fails at 253 → 500 ms
+      '753 connect',                                         // fails at 754 → 1000 ms (about every second for 30 s)
+      '1754 connect',
+      '1755 login',
+      '1757 verto.subscribe',
+      '1758 verto.broadcast ready',
       '3000 verto.broadcast gone',
     ]);
     expect(statuses).toEqual([
       '0 connecting',
       '1 reconnecting #1 at 1', '1 connecting',
-      '2 reconnecting #2 at 502', '502 connecting',
-      '503 reconnecting #3 at 1503', '1503 connecting',
-      '1504 reconnecting #4 at 2504', '2504 connecting',
-      '2505 logging-in', '2508 online',
+      '2 reconnecting #2 at 252', '252 connecting',
+      '253 reconnecting #3 at 753', '753 connecting',
+      '754 reconnecting #4 at 1754', '1754 connecting',
+      '1755 logging-in', '1758 online',
       '3000 closed', '3000 |',
     ]);
   }));
@@ -185,13 +185,31 @@ describe('verto client: reconnecting', () => {
     expect(server.sockets[0].listenerCount()).toBe(0);
   }));
 
+  it('keeps retrying about every second for the first 30 s of an outage, then spaces retries by a quarter of it', marbles((m) => {
+    const { server, client } = setup(m);
+    client.connect();
+    m.scheduler.schedule(() => {
+      server.behaviour.refuse = 1000;                        // the server goes away at 10 s and never comes back
+      server.last.serverClose(1006);
+    }, 10_000);
+    m.scheduler.schedule(() => client.disconnect(), 70_000);
+    m.flush();
+    const times = server.log.filter((l) => l.endsWith('connect')).map((l) => Number(l.split(' ')[0])).slice(1);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    const early = gaps.filter((_, i) => times[i] < 40_000);   // the outage's first 30 s
+    const late = gaps.filter((_, i) => times[i] >= 40_000);
+    expect(Math.max(...early)).toBeLessThanOrEqual(1001);
+    expect(late[0]).toBeGreaterThanOrEqual(7_500);           // a quarter of the ~30 s outage so far
+    expect(times.length).toBeLessThan(40);
+  }));
+
   it('retries at once when the browser comes back online', marbles((m) => {
     const { server, client } = setup(m, { online$: m.hot('300ms o') });
     server.behaviour.refuse = 3;
     client.connect();
     m.scheduler.schedule(() => client.disconnect(), 400);
     m.flush();
-    expect(server.log.filter((l) => l.endsWith('connect'))).toEqual(['0 connect', '1 connect', '300 connect']);   // not 502
+    expect(server.log.filter((l) => l.endsWith('connect'))).toEqual(['0 connect', '1 connect', '252 connect', '300 connect']);   // not 753
   }));
 
   it('stops retrying after a login error and shows the server\'s message', marbles((m) => {
@@ -225,8 +243,8 @@ describe('verto client: reconnecting', () => {
     m.scheduler.schedule(() => client.disconnect(), 50);
     m.flush();
     const logins = server.sockets.map((s) => s.sent.find((f) => f.method === 'login')?.params?.sessid);
-    expect(logins).toEqual(['uuid-1', 'uuid-2']);
-    expect(store.get('verto-peer:sessid:chan-1')).toBe('uuid-2');
+    expect(logins).toEqual(['uuid-1', 'uuid-3']);   // uuid-2 is the page's id
+    expect(store.get('verto-peer:sessid:chan-1')).toBe('uuid-3');
     expect(server.log.slice(0, 6)).toEqual(['0 connect', '1 login', '2 connect', '3 login', '5 verto.subscribe', '6 verto.broadcast ready']);
   }));
 
@@ -307,14 +325,14 @@ describe('verto client: peer messages and presence', () => {
 
   it('drops queued messages that went stale during a long outage', marbles((m) => {
     const { server, client } = setup(m);
-    server.behaviour.refuse = 8;                             // the ninth attempt, at 32508, gets through
-    client.send('other', { peerAction: 'candidate', callId: 'old' });
-    m.scheduler.schedule(() => client.send('other', { peerAction: 'candidate', callId: 'fresh' }), 30_000);
+    server.behaviour.refuse = 25;                            // 0, 1, 252, 753, then every 1001 ms: the 26th, at 22775, gets through
+    client.send('other', { peerAction: 'candidate', callId: 'old' });      // older than 20 s by then
+    m.scheduler.schedule(() => client.send('other', { peerAction: 'candidate', callId: 'fresh' }), 21_000);
     client.connect();
     m.scheduler.schedule(() => client.disconnect(), 40_000);
     m.flush();
     const infos = server.log.filter((l) => l.includes('verto.info'));
-    expect(infos).toEqual(['32510 verto.info to other {"peerAction":"candidate","callId":"fresh"}']);
+    expect(infos).toEqual(['22777 verto.info to other {"peerAction":"candidate","callId":"fresh"}']);
   }));
 
   it('publishes presence changes once online, and re-announces busy after a reconnect', marbles((m) => {

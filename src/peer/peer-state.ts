@@ -101,3 +101,6 @@ export const initialState = (selfId: string, name: string): PeerState => ({
   editingName: false,
   endedCalls: [],
 });
+
+/** The client stopped for good (refused, signed in elsewhere, closed): this page can no longer reach anyone. */
+export const stopped = (s: PeerState): boolean => s.client.kind === 'login-failed' || s.client.kind === 'punted' || s.client.kind === 'closed';

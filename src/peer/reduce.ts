@@ -10,6 +10,7 @@ import {
   OFFER_TIMEOUT_MS,
   PEER_EXPIRY_MS,
   RING_TIMEOUT_MS,
+  stopped,
   type Call,
   type Effect,
   type KnownPeer,
@@ -265,7 +266,7 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       return onIntent(s, e.intent, at);
     case 'place-call': {
       const peer = s.peers[e.peerId];
-      if (s.call !== null || peer === undefined || !peer.available) return same(s);
+      if (s.call !== null || peer === undefined || !peer.available || stopped(s)) return same(s);
       return same({ ...s, notice: null, call: newCall('offering', e.callId, peer.id, peer.name, at) });
     }
     case 'client': {

@@ -1,6 +1,6 @@
 import type { ClientStatus } from '../verto/client-types';
 import type { Dialog, MenuItem } from '../view/ui-types';
-import type { PeerState } from './peer-state';
+import { stopped, type PeerState } from './peer-state';
 
 /** What the connection to the server looks like, in words. */
 export function clientText(status: ClientStatus, at: number): string {
@@ -14,10 +14,11 @@ export function clientText(status: ClientStatus, at: number): string {
       const seconds = Math.max(0, Math.ceil((status.retryAt - at) / 1000));
       return seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting…';
     }
+    // Terminal: nothing retries, so say what the person can do. A reload issues fresh credentials.
     case 'login-failed':
-      return `Login failed: ${status.message}`;
+      return `Login failed: ${status.message}. Reload the page to try again.`;
     case 'punted':
-      return 'Signed in elsewhere';
+      return 'Signed in elsewhere. Reload this page to use it here.';
     case 'closed':
       return 'Disconnected';
   }
@@ -42,8 +43,9 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
   return s.notice?.text ?? 'Online';
 }
 
-/** The menu: call controls while a call is under way, otherwise the peers (busy ones not callable) and the name. */
+/** The menu: call controls while a call is under way, otherwise the peers (busy ones not callable) and the name; nothing once stopped. */
 export function menuItems(s: PeerState): MenuItem[] {
+  if (stopped(s)) return []; // offer nothing this page cannot do; the status says what to do instead
   const call = s.call;
   if (call?.phase === 'offering') return [{ kind: 'cancel' }];
   if (call !== null && call.phase !== 'ringing') return [{ kind: 'hangup' }];

@@ -1,21 +1,32 @@
 /**
- * Reconnect schedule: the first retry goes at once, then short steps while a restarting server is
- * likely to come back within seconds, then doubling up to a 30 s cap. Each non-zero delay gets
- * ±20 % jitter so a channel's clients don't reconnect in lockstep after a server restart.
+ * Reconnect schedule. A restarting server (FreeSWITCH drops every socket at once and takes a few
+ * seconds to exit and listen again) is usually back within seconds, so for the first 30 s of an
+ * outage retries stay about a second apart: a server that returns is found within about 1 s. After
+ * that the gap grows with the outage (a quarter of it so far), up to a 30 s cap, so a long outage
+ * costs few attempts and a returning server waits at most ~25 % longer than it was away. Each
+ * non-zero delay gets ±20 % jitter so a channel's clients don't reconnect in lockstep.
  */
-const STEPS_MS = [0, 500, 1000, 1000, 2000, 4000, 8000, 16000] as const;
+export const FREQUENT_WINDOW_MS = 30_000;
+/** The first retries come sooner: a lone dropped socket usually reconnects on the first or second try. */
+const FIRST_STEPS_MS = [0, 250, 500] as const;
+const FREQUENT_MS = 1000;
+const GROWTH = 0.25;
 export const MAX_RECONNECT_DELAY_MS = 30_000;
 const JITTER = 0.2;
 
 /**
- * Delay before reconnect attempt `attempt` (1 = first retry after a failure). Pure:
- * `random` returns a number in [0, 1), as Math.random does.
+ * Delay before reconnect attempt `attempt` (1 = first retry after a failure), `outageMs` after the
+ * connection was lost. Pure: `random` returns a number in [0, 1), as Math.random does.
  *
- * @example reconnectDelay(1, Math.random) === 0; reconnectDelay(2, () => 0.5) === 500
+ * @example reconnectDelay(1, 0, Math.random) === 0; reconnectDelay(2, 10, () => 0.5) === 250
  */
-export function reconnectDelay(attempt: number, random: () => number): number {
+export function reconnectDelay(attempt: number, outageMs: number, random: () => number): number {
   if (!Number.isFinite(attempt) || attempt < 1) throw new RangeError(`attempt must be >= 1, got ${attempt}`);
-  const base = attempt <= STEPS_MS.length ? STEPS_MS[attempt - 1] : MAX_RECONNECT_DELAY_MS;
+  const outage = Number.isFinite(outageMs) ? Math.max(0, outageMs) : 0;
+  const base =
+    attempt <= FIRST_STEPS_MS.length ? FIRST_STEPS_MS[attempt - 1]
+    : outage < FREQUENT_WINDOW_MS ? FREQUENT_MS
+    : Math.min(MAX_RECONNECT_DELAY_MS, Math.max(FREQUENT_MS, outage * GROWTH));
   if (base === 0) return 0;
   const jittered = base * (1 - JITTER + 2 * JITTER * random());
   return Math.round(Math.min(jittered, MAX_RECONNECT_DELAY_MS));

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { PageInstance } from './page-instance';
 
 /** A JSON object as it arrives from, or goes to, the wire. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -16,6 +17,8 @@ export interface Presence {
 /** A presence event from another client of the channel; `from` is the bare client id set by the server. */
 export interface PresenceEvent extends Presence {
   readonly from: string;
+  /** The sending page (src/verto/page-instance.ts); absent from clients that do not send it. */
+  readonly page?: PageInstance;
 }
 
 /** A decoded `verto.info` `msg` from another client: `from` is the bare client id (domain stripped). */
@@ -34,6 +37,7 @@ export type ClientStatus =
   | { readonly kind: 'online' }
   | { readonly kind: 'reconnecting'; readonly attempt: number; readonly retryAt: number; readonly reason: string }
   | { readonly kind: 'login-failed'; readonly message: string }
+  /** Another page took this login: the server punted this socket, or a newer page announced itself. */
   | { readonly kind: 'punted' }
   | { readonly kind: 'closed' };
 
@@ -62,7 +66,10 @@ export interface VertoClientOptions {
   /** Absolute ws:// or wss:// URL of the verto endpoint. */
   readonly url: string;
   readonly channelId: string;
-  /** Bare client id. */
+  /**
+   * The login exactly as configured: `id@domain` logs in on any verto profile; a bare id needs the
+   * profile's `force-register-domain` (deploy/README.md). Presence and peer addressing use the id part.
+   */
   readonly login: string;
   readonly password: string;
 }

@@ -24,6 +24,7 @@ import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, V
 import { reconnectDelay } from './backoff';
 import { describeError, isTerminal, LoginFailedError, PuntedError, SessionInUseError } from './errors';
 import { Outbox } from './outbox';
+import { newestPagesOnly, type PageInstance } from './page-instance';
 import { session$, type SessionEvent, type SessionTimings } from './session';
 import { socket$, type WebSocketCtor } from './socket';
 
@@ -86,8 +87,10 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
     return id;
   };
   let sessid = deps.storage?.getItem(storageKey) ?? newSessid();
+  const page: PageInstance = { since: now(), id: deps.uuid() };
   let requestCounter = 0;
   let failures = 0; // since the last successful login: drives the backoff schedule
+  let outageSince = 0; // when the first of those failures happened
 
   const status = new BehaviorSubject<ClientStatus>({ kind: 'connecting', attempt: 1 });
   const presenceChanged = new Subject<void>();
@@ -113,6 +116,7 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
       now,
       nextId: () => `vp-${++requestCounter}`,
       sessid: () => sessid,
+      page,
       setStatus,
       onLoggedIn: () => {
         failures = 0;
@@ -130,7 +134,8 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
         if (isTerminal(error)) return throwError(() => error);
         if (error instanceof SessionInUseError) sessid = newSessid();
         failures += 1;
-        const delayMs = reconnectDelay(failures, deps.random);
+        if (failures === 1) outageSince = now();
+        const delayMs = reconnectDelay(failures, now() - outageSince, deps.random);
         const reason = describeError(error);
         logger.info(`reconnecting in ${delayMs} ms (${reason})`);
         setStatus({ kind: 'reconnecting', attempt: failures, retryAt: now() + delayMs, reason });
@@ -151,6 +156,8 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
     presence$: events.pipe(
       filter((e): e is Extract<SessionEvent, { kind: 'presence' }> => e.kind === 'presence'),
       map((e): PresenceEvent => e.event),
+      // Of two pages with one login, only the newer one's presence: the older one is stopping.
+      newestPagesOnly(),
     ),
     peerMessages$: events.pipe(
       filter((e): e is Extract<SessionEvent, { kind: 'peer' }> => e.kind === 'peer'),

@@ -1,6 +1,7 @@
 import type { PeerEnvelope, PeerStatus, PresenceEvent } from './client-types';
 import { decodeBody, isJsonObject, type Decoded } from './codec';
 import type { JsonObject } from './client-types';
+import { parsePage, type PageInstance } from './page-instance';
 
 const STATUSES: readonly PeerStatus[] = ['ready', 'available', 'unavailable', 'gone'];
 export const MAX_NAME_LENGTH = 32;
@@ -23,14 +24,16 @@ export function cleanName(raw: unknown): string | undefined {
   return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim();
 }
 
-/** The presence payload `{peerStatus, peerName?}` (protocol doc §8.2) from a decoded body. */
-export function readPresence(body: JsonObject): Decoded<{ status: PeerStatus; name?: string }> {
+/** The presence payload `{peerStatus, peerName?, peerPage?}` (protocol doc §8.2) from a decoded body. */
+export function readPresence(body: JsonObject): Decoded<{ status: PeerStatus; name?: string; page?: PageInstance }> {
   const status = body.peerStatus;
   if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
     return { ok: false, error: 'no valid peerStatus' };
   }
   const name = cleanName(body.peerName);
-  return { ok: true, value: { status: status as PeerStatus, ...(name !== undefined ? { name } : {}) } };
+  // A malformed page is no page: the event still counts as presence, just without the duplicate-login rule.
+  const page = parsePage(body.peerPage);
+  return { ok: true, value: { status: status as PeerStatus, ...(name !== undefined ? { name } : {}), ...(page !== undefined ? { page } : {}) } };
 }
 
 /**

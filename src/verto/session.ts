@@ -27,7 +27,8 @@ import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, V
 import { keepaliveDelay } from './backoff';
 import { encodeBody } from './codec';
 import { LoginFailedError, PuntedError, RpcError, RpcTimeoutError, SessionInUseError } from './errors';
-import { readPeerMessage, readPresenceEvent } from './inbound';
+import { bareId, readPeerMessage, readPresenceEvent } from './inbound';
+import { classifyOwnLogin, formatPage, type PageInstance } from './page-instance';
 import { decodeFrame, encodeRequest, type InboundFrame, type RpcReply, type ServerRequest } from './jsonrpc';
 import type { Outbox } from './outbox';
 import { createRpc, type Rpc } from './rpc';
@@ -58,6 +59,8 @@ export interface SessionDeps {
   readonly now: () => number;
   readonly nextId: () => string;
   readonly sessid: () => string;
+  /** This page, announced with every broadcast: of two live pages with one login the newer one wins. */
+  readonly page: PageInstance;
   readonly setStatus: (status: ClientStatus) => void;
   /** Called once the server accepted our credentials: the reconnect schedule starts over. */
   readonly onLoggedIn: () => void;
@@ -150,7 +153,7 @@ function online(send: (text: string) => void, frames$: Observable<InboundFrame>,
     }),
   );
 
-  const inbound$ = requests$.pipe(mergeMap((request) => handleRequest(request, deps)));
+  const inbound$ = requests$.pipe(mergeMap((request) => handleRequest(request, deps, rpc)));
 
   const afterLogin$ = login$.pipe(
     switchMap(() =>
@@ -175,7 +178,7 @@ function loginError(error: unknown): unknown {
   return new LoginFailedError(error.message);
 }
 
-function handleRequest(request: ServerRequest, deps: SessionDeps): Observable<SessionEvent> {
+function handleRequest(request: ServerRequest, deps: SessionDeps, rpc: Rpc): Observable<SessionEvent> {
   switch (request.method) {
     case 'verto.event': {
       const decoded = readPresenceEvent(request.params, deps.options.channelId);
@@ -183,12 +186,11 @@ function handleRequest(request: ServerRequest, deps: SessionDeps): Observable<Se
         deps.logger.debug(`dropped verto.event: ${decoded.error}`);
         return EMPTY;
       }
-      // The server echoes our own broadcasts back to us (localBroadcast includes the sender).
-      if (decoded.value.from === deps.options.login) return EMPTY;
+      if (decoded.value.from === bareId(deps.options.login)) return ownLogin(decoded.value.page, deps, rpc);
       return of({ kind: 'presence', event: decoded.value });
     }
     case 'verto.info': {
-      const decoded = readPeerMessage(request.params, deps.options.login);
+      const decoded = readPeerMessage(request.params, bareId(deps.options.login));
       if (!decoded.ok) {
         deps.logger.debug(`dropped verto.info: ${decoded.error}`);
         return EMPTY;
@@ -207,8 +209,31 @@ function handleRequest(request: ServerRequest, deps: SessionDeps): Observable<Se
   }
 }
 
+/**
+ * Presence carrying our own login: the server's echo of our broadcast (localBroadcast includes the
+ * sender), or another live page with the same credentials, which stock FreeSWITCH allows. The newer
+ * page wins: we stop when we are the older one (terminal, so no retry takes the login back), and we
+ * re-announce ourselves when we are the newer one, in case the older page missed our `ready`.
+ */
+function ownLogin(page: PageInstance | undefined, deps: SessionDeps, rpc: Rpc): Observable<SessionEvent> {
+  switch (classifyOwnLogin(deps.page, page)) {
+    case 'echo':
+      return EMPTY;
+    case 'superseded':
+      deps.logger.warn('a newer page signed in with these credentials: this one stops');
+      return throwError(() => new PuntedError());
+    case 'older-page':
+      deps.logger.info('an older page with these credentials is still online: announcing this one');
+      return broadcast(rpc, deps, deps.latestPresence() ?? { status: 'available' });
+  }
+}
+
 function broadcastParams(deps: SessionDeps, presence: Presence): JsonObject {
-  const payload: JsonObject = { peerStatus: presence.status, ...(presence.name !== undefined ? { peerName: presence.name } : {}) };
+  const payload: JsonObject = {
+    peerStatus: presence.status,
+    ...(presence.name !== undefined ? { peerName: presence.name } : {}),
+    peerPage: formatPage(deps.page),
+  };
   // Without localBroadcast, FreeSWITCH delivers the event to no other verto client (protocol doc §4.4).
   return { sessid: deps.sessid(), localBroadcast: true, eventChannel: deps.options.channelId, eventData: encodeBody(payload) };
 }

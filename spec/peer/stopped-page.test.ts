@@ -1,0 +1,45 @@
+import { initialState, type PeerState } from '../../src/peer/peer-state';
+import { reduce } from '../../src/peer/reduce';
+import { menuItems, statusText } from '../../src/peer/view-model';
+import type { ClientStatus } from '../../src/verto/client-types';
+
+const withPeer = (client: ClientStatus): PeerState => ({
+  ...initialState('ann', 'Ann'),
+  client,
+  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
+});
+
+describe('a page whose client stopped for good', () => {
+  const stoppedStatuses: [ClientStatus, string][] = [
+    [{ kind: 'punted' }, 'Signed in elsewhere. Reload this page to use it here.'],
+    [{ kind: 'login-failed', message: 'Authentication Failure' }, 'Login failed: Authentication Failure. Reload the page to try again.'],
+    [{ kind: 'closed' }, 'Disconnected'],
+  ];
+
+  it.each(stoppedStatuses)('offers no call and says what to do (%j)', (client, text) => {
+    const s = withPeer(client);
+    expect(menuItems(s)).toEqual([]);
+    expect(statusText(s)).toBe(text);
+  });
+
+  it.each(stoppedStatuses)('ignores a call click that was already on its way (%j)', (client) => {
+    const step = reduce(withPeer(client), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5);
+    expect(step.state.call).toBeNull();
+    expect(step.effects).toEqual([]);
+  });
+
+  it('still offers the call while online or reconnecting', () => {
+    for (const client of [{ kind: 'online' }, { kind: 'reconnecting', attempt: 1, retryAt: 9, reason: 'connection lost' }] as ClientStatus[]) {
+      expect(menuItems(withPeer(client))).toContainEqual({ kind: 'call', peerId: 'bo', name: 'Bo' });
+      expect(reduce(withPeer(client), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5).state.call?.phase).toBe('offering');
+    }
+  });
+
+  it('a call in progress ends when another page takes the login', () => {
+    const calling = reduce(withPeer({ kind: 'online' }), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5).state;
+    const punted = reduce(calling, { kind: 'client', status: { kind: 'punted' } }, 6);
+    expect(punted.state.call).toBeNull();
+    expect(menuItems(punted.state)).toEqual([]);
+    expect(statusText(punted.state)).toBe('Signed in elsewhere. Reload this page to use it here.');
+  });
+});
