@@ -8,7 +8,7 @@ import { consoleLogger } from './log';
 import { newCallId } from './peer/call-id';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
-import { createConnection } from './rtc/connection';
+import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { View } from './view/view';
 
@@ -55,7 +55,7 @@ export function start(win: Window): Subscription | null {
   const subscription = runPeer({
     client,
     view,
-    createConnection,
+    callMedia: callMedia$,
     iceServers,
     selfId: login,
     name: loadName(names, random),
