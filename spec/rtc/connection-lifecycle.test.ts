@@ -9,26 +9,11 @@ import type { PeerPort } from '../../src/rtc/peer-port';
 import { FakeMediaDevices, FakeMediaStream, FakeTrack, asStream } from './fake-media';
 import { FakePeerConnection, realClock } from './fake-peer-connection';
 import { lastState, makePair } from './pair';
+import { quietPort } from './quiet-port';
 
 /** A port with no events whose remote description takes the given marble; it records what was done to it. */
-function markedPort(setRemote: () => Observable<void>, done: string[]): PeerPort {
-  return {
-    signalingState: () => 'stable',
-    remoteDescription: () => null,
-    setRemote: () => setRemote(),
-    setLocal: () => NEVER,
-    addCandidate: () => NEVER,
-    addTrack: (track) => done.push(`addTrack ${track.kind}`),
-    restartIce: () => undefined,
-    close: () => done.push('close'),
-    candidates$: NEVER,
-    negotiationNeeded$: NEVER,
-    tracks$: NEVER,
-    connectionState$: NEVER,
-    iceConnectionState$: NEVER,
-    signalingState$: NEVER,
-  };
-}
+const markedPort = (setRemote: () => Observable<void>, done: string[]): PeerPort =>
+  quietPort({ setRemote, addTrack: (track) => done.push(`addTrack ${track.kind}`), close: () => done.push('close') });
 
 const answer: Signal = { kind: 'description', description: { type: 'answer', sdp: 'v=0 a' } };
 

@@ -12,6 +12,7 @@ import {
   type NegotiationFlags,
 } from '../../src/rtc/negotiation';
 import type { PeerPort } from '../../src/rtc/peer-port';
+import { quietPort } from './quiet-port';
 
 const offer: RTCSessionDescriptionInit = { type: 'offer', sdp: 'o' };
 const answer: RTCSessionDescriptionInit = { type: 'answer', sdp: 'a' };
@@ -43,7 +44,7 @@ function stubPort(
     log: [],
     signaling: 'stable',
     remote: false,
-    port: {
+    port: quietPort({
       signalingState: () => s.signaling,
       remoteDescription: () => (s.remote ? { type: 'offer', sdp: 'v=0\r\na=ice-ufrag:u1\r\n' } : null),
       setRemote: (d) => {
@@ -59,16 +60,7 @@ function stubPort(
         s.log.push(`candidate@${now()}`);
         return ops.addCandidate?.() ?? EMPTY;
       },
-      addTrack: () => undefined,
-      restartIce: () => undefined,
-      close: () => undefined,
-      candidates$: NEVER,
-      negotiationNeeded$: NEVER,
-      tracks$: NEVER,
-      connectionState$: NEVER,
-      iceConnectionState$: NEVER,
-      signalingState$: NEVER,
-    },
+    }),
   };
   return s;
 }
