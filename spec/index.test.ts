@@ -16,7 +16,7 @@ const fakeClient: VertoClient = {
 };
 const createVertoClient = jest.fn((_options: unknown) => fakeClient);
 jest.mock('../src/verto/client', () => ({ createVertoClient: (options: unknown) => createVertoClient(options) }));
-jest.mock('../src/rtc/connection', () => ({ createConnection: () => { throw new Error('no call in this test'); } }));
+jest.mock('../src/rtc/call-media', () => ({ callMedia$: () => { throw new Error('no call in this test'); } }));
 
 import { start } from '../src/index';
 

@@ -8,7 +8,7 @@ import { consoleLogger } from './log';
 import { newCallId } from './peer/call-id';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
-import { createConnection } from './rtc/connection';
+import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { bareId } from './verto/inbound';
 import { View } from './view/view';
@@ -56,7 +56,7 @@ export function start(win: Window): Subscription | null {
   const subscription = runPeer({
     client,
     view,
-    createConnection,
+    callMedia: callMedia$,
     iceServers,
     selfId: bareId(login),
     name: loadName(names, random),

@@ -1,6 +1,6 @@
-import { EMPTY, NEVER, Subject, of, throwError, type Observable } from 'rxjs';
+import { EMPTY, NEVER, Subject, defer, finalize, ignoreElements, map, merge, of, tap, throwError, type Observable } from 'rxjs';
 import type { Context as RunContext } from 'rxjs-marbles';
-import type { Connection, ConnectionState, Signal } from '../../src/rtc/connection-types';
+import type { CallMedia, CallMediaEvent, ConnectionState, Signal } from '../../src/rtc/connection-types';
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
 import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
 import { runPeer, type PeerDeps } from '../../src/peer/peer';
@@ -35,20 +35,23 @@ export function describeMessage(msg: JsonObject): string {
   return parts.join(' ');
 }
 
-/** What one fake Connection does, in virtual time relative to its creation. */
+/** What one fake call media does, in virtual time relative to its subscription. */
 export interface ConnectionScript {
-  /** initMedia(): e.g. '5ms m' (ready after 5 ms), or '5ms #' with error RtcError. */
+  /** Local media: e.g. '5ms m' (ready after 5 ms), or '5ms #' with `mediaError`; default: at once. */
   readonly media?: string;
   readonly mediaError?: unknown;
-  /** state$ marble, values are ConnectionState letters: c=connected, f=failed, r=reconnecting. */
+  /** State marble, values are ConnectionState letters: c=connected, r=reconnecting; '#' fails with `error`. */
   readonly state?: string;
-  /** signals$ marble: o = our description offer, k = a candidate. */
+  readonly error?: unknown;
+  /** Outgoing signals: o = our description offer, k = a candidate. */
   readonly signals?: string;
-  /** remoteStream$ marble: s = a stream. */
+  /** Remote stream: s = a stream. */
   readonly remote?: string;
 }
 
-const STATES: Record<string, ConnectionState> = { c: 'connected', f: 'failed', r: 'reconnecting', n: 'new', x: 'closed' };
+const STATES: Record<string, ConnectionState> = { c: 'connected', r: 'reconnecting', n: 'connecting' };
+const describeSignal = (signal: Signal) =>
+  signal.kind === 'description' ? `description ${signal.description.type}` : signal.candidate === null ? 'end-of-candidates' : 'candidate';
 export const OUR_OFFER: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0 ours' } };
 export const OUR_CANDIDATE: Signal = { kind: 'candidate', candidate: { candidate: 'candidate:1 ours', sdpMid: '0', sdpMLineIndex: 0 } };
 
@@ -64,6 +67,8 @@ export interface Sources {
   /** Unsubscribe (leave) at this time; default 200 s. */
   readonly until?: number;
   readonly names?: Map<string, string>;
+  /** The Peer's clock at virtual time t (default: t), e.g. a system clock that steps back. */
+  readonly clock?: (t: number) => number;
 }
 
 /** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
@@ -98,36 +103,39 @@ export function runHarness(m: RunContext, src: Sources) {
     },
     setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
   };
+  // Cold and created up front, so a test can check when each call's media was subscribed and released.
+  const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));
   let made = 0;
-  const createConnection = (): Connection => {
-    const n = made++;
-    const script = src.connections?.[n] ?? {};
-    const tag = `conn${n}`;
-    const stream = { id: `${tag}-stream`, getVideoTracks: () => [{ kind: 'video' }] } as unknown as MediaStream;
-    record(`${tag} created`);
-    return {
-      localStream$: NEVER,
-      remoteStream$: script.remote ? m.cold(script.remote, { s: { id: `${tag}-remote` } as unknown as MediaStream }) : NEVER,
-      state$: script.state ? m.cold(script.state, STATES) : NEVER,
-      signals$: script.signals ? m.cold(script.signals, { o: OUR_OFFER, k: OUR_CANDIDATE }) : NEVER,
-      initMedia: () => (script.mediaError ? (script.media ? m.cold(script.media, {}, script.mediaError) : throwError(() => script.mediaError)) : script.media ? m.cold(script.media, { m: stream }) : of(stream)),
-      open: (polite) => record(`${tag} open ${polite ? 'polite' : 'impolite'}`),
-      receive: (signal) => record(`${tag} receive ${signal.kind === 'description' ? `description ${signal.description.type}` : signal.candidate === null ? 'end-of-candidates' : 'candidate'}`),
-      close: () => record(`${tag} close`),
-    };
-  };
+  const callMedia: CallMedia = (options, remoteSignals$) =>
+    defer(() => {
+      const n = made++;
+      const script = src.connections?.[n] ?? {};
+      const tag = `conn${n}`;
+      const stream = { id: `${tag}-stream`, getVideoTracks: () => [{ kind: 'video' }] } as unknown as MediaStream;
+      record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
+      const local: CallMediaEvent = { kind: 'local', stream };
+      const local$: Observable<CallMediaEvent> = script.mediaError
+        ? script.media ? m.cold(script.media, {}, script.mediaError) : throwError(() => script.mediaError)
+        : script.media ? m.cold(script.media, { m: local }) : of(local);
+      const state$ = script.state ? m.cold(script.state, STATES, script.error).pipe(map((state): CallMediaEvent => ({ kind: 'state', state }))) : NEVER;
+      const signals$ = script.signals ? m.cold(script.signals, { o: OUR_OFFER, k: OUR_CANDIDATE }).pipe(map((signal): CallMediaEvent => ({ kind: 'signal', signal }))) : NEVER;
+      const remote$ = script.remote ? m.cold(script.remote, { s: { id: `${tag}-remote` } as unknown as MediaStream }).pipe(map((s): CallMediaEvent => ({ kind: 'remote', stream: s }))) : NEVER;
+      const received$ = remoteSignals$.pipe(tap((signal) => record(`${tag} receive ${describeSignal(signal)}`)), ignoreElements());
+      return merge(lifetimes[n] ?? NEVER, received$, local$, state$, signals$, remote$).pipe(finalize(() => record(`${tag} close`)));
+    });
   const callIds = [...(src.callIds ?? ['call-1', 'call-2', 'call-3'])];
   const names = src.names ?? new Map<string, string>();
   const deps: PeerDeps = {
     client,
     view,
-    createConnection,
+    callMedia,
     iceServers: [],
     selfId: src.selfId ?? 'ann',
     name: 'Ann',
     names: { getItem: (k) => names.get(k) ?? null, setItem: (k, v) => void names.set(k, v) },
     newCallId: () => callIds.shift() ?? 'call-x',
     random: () => 0, // keepalive every 40 s
+    ...(src.clock ? { now: () => src.clock!(m.scheduler.now()) } : {}),
   };
   const subject = new Subject<void>();
   m.scheduler.schedule(() => {
@@ -140,6 +148,8 @@ export function runHarness(m: RunContext, src: Sources) {
   const pick = (pattern: RegExp) => () => log.filter(([, t]) => pattern.test(t));
   return {
     log,
+    /** The lifetime of the n-th call's media, for subscription marbles. */
+    lifetimes,
     videos,
     menus,
     dialogs,

@@ -1,4 +1,5 @@
 import { marbles } from 'rxjs-marbles/jest';
+import { RtcError } from '../../src/rtc/connection-types';
 import { msg, presence, runHarness } from './harness';
 
 const bo = presence('bo', 'available', 'Bo');
@@ -33,8 +34,7 @@ describe('Peer call flow (virtual time, 1 frame = 1 ms)', () => {
         [300, 'publish available Ann'],
       ]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
-        [100, 'conn0 open polite'],
+        [20, 'conn0 created polite'],
         [130, 'conn0 receive description answer'],
         [131, 'conn0 receive candidate'],
         [300, 'conn0 close'],
@@ -96,7 +96,7 @@ describe('Peer: declining, rescinding, busy, timeouts', () => {
       h.flush();
       expect(h.sent()).toEqual([[20, 'send bo offer call-1']]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
+        [20, 'conn0 created polite'],
         [90, 'conn0 close'],
       ]);
       expect(h.statuses().filter(([t]) => t >= 90)[0]).toEqual([90, 'Bo declined the call']);
@@ -143,7 +143,7 @@ describe('Peer: declining, rescinding, busy, timeouts', () => {
         [60, 'send bo close call-1 cancelled'],
       ]);
       expect(caller.conn()).toEqual([
-        [20, 'conn0 created'],
+        [20, 'conn0 created polite'],
         [60, 'conn0 close'],
       ]);
       expect(caller.lastStatus()).toBe('Online');
@@ -192,8 +192,7 @@ describe('Peer: declining, rescinding, busy, timeouts', () => {
         [200_000, 'send bo close call-b hangup'], // the page is left (unsubscribe) with the call open
       ]);
       expect(h.conn()).toEqual([
-        [40, 'conn0 created'],
-        [45, 'conn0 open impolite'],
+        [40, 'conn0 created impolite'],
         [200_000, 'conn0 close'],
       ]);
       expect(h.lastStatus()).toBe('In a call with Bo');
@@ -261,7 +260,7 @@ describe('Peer: the call ends from the other side', () => {
   );
 
   it(
-    'remote crashes (the Connection reports failed): close/failed, back to idle, and a new call works',
+    'remote crashes (ICE fails for good): close/failed, the specific reason in the status, back to idle, and a new call works',
     marbles((m) => {
       const h = runHarness(m, {
         presence: [...inCall.presence],
@@ -270,7 +269,7 @@ describe('Peer: the call ends from the other side', () => {
           [inCall.acceptAt, msg('bo', { peerAction: 'accept', callId: 'call-1' })],
           [1050, msg('bo', { peerAction: 'accept', callId: 'call-2' })],
         ],
-        connections: [{ media: '5ms m', state: '50ms c 500ms f' }, connected],
+        connections: [{ media: '5ms m', state: '50ms c 500ms #', error: new RtcError('ice-failed') }, connected],
       });
       h.flush();
       expect(h.sent()).toEqual([
@@ -280,16 +279,14 @@ describe('Peer: the call ends from the other side', () => {
         [200_000, 'send bo close call-2 hangup'],
       ]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
-        [50, 'conn0 open polite'],
+        [20, 'conn0 created polite'],
         [571, 'conn0 close'],
-        [1000, 'conn1 created'],
-        [1050, 'conn1 open polite'],
+        [1000, 'conn1 created polite'],
         [200_000, 'conn1 close'],
       ]);
       expect(h.statuses().filter(([t]) => t >= 70 && t <= 1100)).toEqual([
         [70, 'In a call with Bo'],
-        [571, 'Call with Bo failed'],
+        [571, 'Could not connect to Bo'],
         [1000, 'Calling Bo…'],
         [1050, 'Connecting to Bo…'],
         [1050, 'In a call with Bo'], // the fake connects 50 ms after creation, as the accept arrives

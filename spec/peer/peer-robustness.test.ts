@@ -47,8 +47,7 @@ describe('Peer: signalling drop during a call', () => {
         [6_000, 'Online'],
       ]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
-        [50, 'conn0 open polite'],
+        [20, 'conn0 created polite'],
         [5_600, 'conn0 receive description offer'],
         [6_000, 'conn0 close'],
       ]);
@@ -81,9 +80,9 @@ describe('Peer: glare (both sides offer each other at once)', () => {
         [25, 'send bo offer call-1'],
         [1_000, 'send bo close call-1 hangup'],
       ]);
-      expect(h.conn().slice(0, 2)).toEqual([
-        [20, 'conn0 created'],
-        [60, 'conn0 open polite'],
+      expect(h.conn()).toEqual([
+        [20, 'conn0 created polite'], // our call's media is kept through the glare
+        [1_000, 'conn0 close'],
       ]);
     }),
   );
@@ -110,10 +109,9 @@ describe('Peer: glare (both sides offer each other at once)', () => {
         [1_000, 'send bo close call-b hangup'],
       ]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
+        [20, 'conn0 created polite'],
         [30, 'conn0 close'],
-        [30, 'conn1 created'],
-        [35, 'conn1 open impolite'],
+        [30, 'conn1 created impolite'],
         [1_000, 'conn1 close'],
       ]);
       expect(h.lastStatus()).toBe('In a call with Bo');
@@ -179,6 +177,21 @@ describe('Peer: presence and name', () => {
   );
 });
 
+describe('Peer: deadlines', () => {
+  it(
+    'a timer that fires while the clock still reads 1 ms early is re-armed: a peer that left is dropped, not listed for good',
+    marbles((m) => {
+      const h = runHarness(m, {
+        presence: [[10, bo]], // Bo's page vanished without `gone`: expires at 60 010
+        clock: (t) => (t < 50_000 ? t : t - 1), // the system clock steps back 1 ms at 50 s
+        until: 300_000,
+      });
+      h.flush();
+      expect(h.menus.at(-1)).toEqual([{ kind: 'name', name: 'Ann' }]);
+    }),
+  );
+});
+
 describe('Peer: bad and misdirected input', () => {
   it(
     'messages from the wrong peer or with the wrong callId are ignored; the right one still works',
@@ -203,8 +216,7 @@ describe('Peer: bad and misdirected input', () => {
       });
       h.flush();
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
-        [50, 'conn0 open polite'],
+        [20, 'conn0 created polite'],
         [200, 'conn0 close'],
       ]);
       expect(h.statuses().find(([t]) => t === 200)).toEqual([200, 'Bo hung up']);
@@ -247,7 +259,7 @@ describe('Peer: bad and misdirected input', () => {
 
 describe('Peer: media and negotiation details', () => {
   it(
-    'candidates are held until a description has gone in; an accept after a description still counts',
+    'the call’s signals go straight to its media in arrival order (its negotiation holds early candidates); an accept after a description still counts',
     marbles((m) => {
       const h = runHarness(m, {
         presence: [[10, bo]],
@@ -255,6 +267,8 @@ describe('Peer: media and negotiation details', () => {
         messages: [
           [40, candidate('bo', 'call-1')],
           [41, description('bo', 'call-1', 'offer')], // the relay reordered: these overtook the accept
+          [42, description('cy', 'call-1', 'offer')], // not the peer of this call
+          [43, description('bo', 'call-9', 'offer')], // not this call
           [50, accept('bo', 'call-1')],
           [60, candidate('bo', 'call-1')],
         ],
@@ -262,13 +276,53 @@ describe('Peer: media and negotiation details', () => {
         until: 1_000,
       });
       h.flush();
-      expect(h.conn().slice(0, 5)).toEqual([
-        [20, 'conn0 created'],
-        [50, 'conn0 open polite'],
-        [50, 'conn0 receive description offer'],
-        [50, 'conn0 receive candidate'],
+      expect(h.conn()).toEqual([
+        [20, 'conn0 created polite'],
+        [40, 'conn0 receive candidate'],
+        [41, 'conn0 receive description offer'],
         [60, 'conn0 receive candidate'],
+        [1_000, 'conn0 close'],
       ]);
+      expect(h.statuses().filter(([t]) => t >= 40 && t <= 60)).toEqual([[50, 'Connecting to Bo…']]);
+    }),
+  );
+
+  it(
+    'the call’s media is subscribed when the call starts and released when it ends, on either side (subscription marbles)',
+    marbles((m) => {
+      const h = runHarness(m, {
+        presence: [[10, bo]],
+        intents: [
+          [20, { kind: 'call', peerId: 'bo' }],
+          [90, { kind: 'cancel' }],
+          [200, { kind: 'accept' }],
+          [400, { kind: 'hangup' }],
+        ],
+        messages: [[150, offer('bo', 'call-b')]],
+        connections: [{ media: '5ms m' }, connected, { media: '5ms #', mediaError: new RtcError('no-device') }],
+        until: 1_000,
+      });
+      m.expect(h.lifetimes[0]).toHaveSubscriptions(' 20ms ^ 69ms !');  // placed at 20, cancelled at 90
+      m.expect(h.lifetimes[1]).toHaveSubscriptions('200ms ^ 199ms !'); // accepted at 200 (not while it rang), hung up at 400
+      m.expect(h.lifetimes[2]).toHaveSubscriptions([]);
+      h.flush();
+      expect(h.videos.at(-1)).toBeNull();
+    }),
+  );
+
+  it(
+    'a failing call media is released at once and its reason shown',
+    marbles((m) => {
+      const h = runHarness(m, {
+        presence: [[10, bo]],
+        intents: [[20, { kind: 'call', peerId: 'bo' }]],
+        messages: [[50, accept('bo', 'call-1')]],
+        connections: [{ media: '5ms m', state: '40ms n 59ms #', error: new RtcError('negotiation') }],
+      });
+      m.expect(h.lifetimes[0]).toHaveSubscriptions('20ms ^ 99ms !');
+      h.flush();
+      expect(h.sent().at(-1)).toEqual([120, 'send bo close call-1 failed']);
+      expect(h.statuses().find(([t]) => t === 120)).toEqual([120, 'Could not connect to Bo']);
     }),
   );
 
@@ -283,7 +337,7 @@ describe('Peer: media and negotiation details', () => {
       h.flush();
       expect(h.sent()).toEqual([]);
       expect(h.conn()).toEqual([
-        [20, 'conn0 created'],
+        [20, 'conn0 created polite'],
         [25, 'conn0 close'],
       ]);
       expect(h.statuses().find(([t]) => t === 25)).toEqual([25, 'Camera and microphone access was denied']);
@@ -305,6 +359,10 @@ describe('Peer: media and negotiation details', () => {
         [30, 'Connecting to Bo…'],
         [30, 'No camera or microphone found'],
       ]);
+      // The failure came back at once, inside the step that accepted: the deadline of the later state
+      // (the notice fading at 10 s) wins over the earlier one (the 30 s connect timeout), because feedback
+      // is delivered after the step, never into the middle of it.
+      expect(h.statuses().at(-1)).toEqual([10_030, 'Online']);
     }),
   );
 

@@ -8,7 +8,7 @@ const base = (): PeerState => ({
   peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
 });
 const call = (phase: Call['phase'], extra: Partial<Call> = {}): Call => ({
-  phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, described: false, held: [], ...extra,
+  phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra,
 });
 const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({ ...base(), call: call(phase, extra) });
 const kinds = (s: ReturnType<typeof reduce>) => s.effects.map((e) => (e.kind === 'send' ? `send ${JSON.stringify(e.message.peerAction ?? e.message.peerStatus)} ${JSON.stringify(e.message.reason ?? '')}` : e.kind));
@@ -60,10 +60,10 @@ describe('reduce (pure)', () => {
     expect(reduce(withCall('connected'), { kind: 'client', status: { kind: 'closed' } }, 1).state.call).not.toBeNull();
   });
 
-  it('connection states: reconnecting changes nothing, an unasked close is a failure, other calls’ events are ignored', () => {
+  it('connection states: reconnecting changes nothing, a failure ends the call with its reason, other calls’ events are ignored', () => {
     expect(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'reconnecting' }, 1).state.call?.phase).toBe('connected');
-    expect(kinds(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'closed' }, 1))).toEqual(['send "close" "failed"', 'publish']);
-    expect(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'old', state: 'failed' }, 1).state.call).not.toBeNull();
+    expect(reduce(withCall('connecting'), { kind: 'rtc-state', callId: 'old', state: 'connected' }, 1).state.call?.phase).toBe('connecting');
+    expect(kinds(reduce(withCall('connected'), { kind: 'rtc-error', callId: 'c1', reason: 'negotiation' }, 1))).toEqual(['send "close" "failed"', 'publish']);
     expect(reduce(withCall('connected'), { kind: 'rtc-error', callId: 'old', reason: 'ice-failed' }, 1).state.call).not.toBeNull();
     expect(reduce(withCall('connected'), { kind: 'media-ready', callId: 'c1' }, 1).effects).toEqual([]);
     const failed = reduce(withCall('connected'), { kind: 'rtc-error', callId: 'c1', reason: 'ice-failed' }, 1);
@@ -92,11 +92,21 @@ describe('reduce (pure)', () => {
     expect(replaced.state.call?.callId).toBe('c2');
   });
 
-  it('accept in the wrong phase, and signals while ringing, are ignored', () => {
+  it('accept in the wrong phase is ignored; signals are not the reducer’s business (the call’s media gets them)', () => {
     expect(reduce(withCall('connected'), { kind: 'message', from: 'bo', message: { kind: 'accept', callId: 'c1' } }, 1).effects).toEqual([]);
+    expect(reduce(withCall('offering', { offerSent: false }), { kind: 'message', from: 'bo', message: { kind: 'accept', callId: 'c1' } }, 1).state.call?.phase).toBe('offering');
     const sig: PeerEvent = { kind: 'message', from: 'bo', message: { kind: 'signal', callId: 'c1', signal: { kind: 'candidate', candidate: null } } };
-    expect(reduce(withCall('ringing'), sig, 1).state.call?.held).toEqual([]);
-    expect(reduce(withCall('accepting'), sig, 1).state.call?.held).toHaveLength(1);
+    for (const phase of ['ringing', 'offering', 'accepting', 'connecting'] as const) {
+      const s = withCall(phase);
+      expect(reduce(s, sig, 1)).toEqual({ state: s, effects: [] });
+    }
+  });
+
+  it('media flowing before the accept arrives (the relay reordered them) counts as accepted and connected', () => {
+    const next = reduce(withCall('offering'), { kind: 'rtc-state', callId: 'c1', state: 'connected' }, 9).state;
+    expect(next.call).toMatchObject({ phase: 'connected', since: 9 });
+    expect(reduce(next, { kind: 'message', from: 'bo', message: { kind: 'accept', callId: 'c1' } }, 10).state.call?.phase).toBe('connected');
+    expect(reduce(withCall('offering', { offerSent: false }), { kind: 'rtc-state', callId: 'c1', state: 'connected' }, 9).state.call?.phase).toBe('offering');
   });
 
   it('the clock: drops stale peers and a faded notice; a connected call has no deadline', () => {

@@ -1,47 +1,83 @@
-// Opening and closing: close() releases everything, twice is harmless, and nothing starts after it.
-import { firstValueFrom, toArray, type Observable } from 'rxjs';
-import { createConnection } from '../../src/rtc/connection';
-import { RtcError, type Signal } from '../../src/rtc/connection-types';
-import { FakeMediaDevices } from './fake-media';
+// The call's media lives exactly as long as its subscription: unsubscribing or failing releases
+// everything, and nothing outlives it (subscription marbles, then the fakes' own bookkeeping).
+import { NEVER, catchError, firstValueFrom, lastValueFrom, of, type Observable } from 'rxjs';
+import { marbles } from 'rxjs-marbles/jest';
+import { callMedia$ } from '../../src/rtc/call-media';
+import { RtcError, type CallMediaEvent, type Signal } from '../../src/rtc/connection-types';
+import { acquireLocalMedia } from '../../src/rtc/local-media';
+import type { PeerPort } from '../../src/rtc/peer-port';
+import { FakeMediaDevices, FakeMediaStream, FakeTrack, asStream } from './fake-media';
+import { FakePeerConnection, realClock } from './fake-peer-connection';
 import { lastState, makePair } from './pair';
+import { quietPort } from './quiet-port';
 
-describe('Connection lifecycle', () => {
-  it('close() stops every track, closes the RTCPeerConnection, removes listeners and completes every stream', async () => {
+/** A port with no events whose remote description takes the given marble; it records what was done to it. */
+const markedPort = (setRemote: () => Observable<void>, done: string[]): PeerPort =>
+  quietPort({ setRemote, addTrack: (track) => done.push(`addTrack ${track.kind}`), close: () => done.push('close') });
+
+const answer: Signal = { kind: 'description', description: { type: 'answer', sdp: 'v=0 a' } };
+
+describe('call media lifecycle', () => {
+  // prettier-ignore
+  it('holds the remote signals and local media exactly while subscribed; unsubscribing stops the tracks and closes the port', marbles((m) => {
+    const done: string[] = [];
+    const track = new FakeTrack('audio');
+    const stream = asStream(new FakeMediaStream([track]));
+    const signals$ = m.hot<Signal>('     --------');
+    const media$ = m.cold('             -s------', { s: stream });
+    const unsub = '                     ^---!   ';
+    const expected = '                   cl---   ';
+    const media = callMedia$({ polite: false, iceServers: [] }, signals$, {
+      localMedia: () => media$, createPort: () => markedPort(() => NEVER, done), log: () => undefined,
+    });
+    m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream } });
+    m.expect(signals$).toHaveSubscriptions('^---!');
+    m.expect(media$).toHaveSubscriptions('  ^!   '); // the source is done once it delivered; the call owns the tracks
+    m.flush();
+    expect(done).toEqual(['addTrack audio', 'close']); // impolite: its tracks go in at once
+    expect(track.readyState).toBe('ended');
+  }));
+
+  // prettier-ignore
+  it('a failed negotiation ends the stream with RtcError "negotiation" and lets go of everything at that moment', marbles((m) => {
+    const done: string[] = [];
+    const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
+    const signals$ = m.hot<Signal>('     ---a----', { a: answer });
+    const media$ = m.cold('             s-------', { s: stream });
+    const expected = '                   (cl)-(f|)';
+    const media = callMedia$({ polite: true, iceServers: [] }, signals$, {
+      localMedia: () => media$, createPort: () => markedPort(() => m.cold('--#', {}, new Error('InvalidStateError')), done), log: () => undefined,
+    }).pipe(catchError((e: unknown) => of<CallMediaEvent | string>(e instanceof RtcError ? e.reason : 'other')));
+    m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream }, f: 'negotiation' });
+    m.expect(signals$).toHaveSubscriptions('^----!');
+    m.expect(media$).toHaveSubscriptions('  (^!)   ');
+    m.flush();
+    expect(done).toEqual(['close']); // polite: no tracks before the other side's first offer
+    expect(stream.getTracks().map((t) => t.readyState)).toEqual(['ended']);
+  }));
+
+  it('unsubscribing stops every track, closes the RTCPeerConnection and removes its listeners', async () => {
     const p = await makePair();
     p.a.connection.open(true);
     p.b.connection.open(false);
-    const done: string[] = [];
-    const c = p.a.connection;
-    const streams: [string, Observable<unknown>][] = [
-      ['localStream$', c.localStream$],
-      ['remoteStream$', c.remoteStream$],
-      ['signals$', c.signals$],
-    ];
-    for (const [name, s$] of streams) s$.subscribe({ complete: () => done.push(name) });
-    p.at(500, () => c.close());
+    p.at(500, () => p.a.connection.close());
     p.run();
 
     const pc = p.a.pc();
+    expect(lastState(p.a)).toBe('closed');
+    expect(p.a.error).toBeUndefined();
     expect(pc.signalingState).toBe('closed');
     expect(pc.listenerCount()).toBe(0);
     expect(p.a.devices.handedOut[0].getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
     expect(pc.receivedTracks.every((t) => t.readyState === 'ended')).toBe(true);
-    expect(done.sort()).toEqual(['localStream$', 'remoteStream$', 'signals$']);
-    expect(p.a.states.at(-1)).toEqual([500, 'closed']);
-    expect(p.a.completed).toBe(true);
-    // closing twice is harmless, and a late signal is dropped
-    expect(() => c.close()).not.toThrow();
-    c.receive({ kind: 'candidate', candidate: null });
-    c.open(true);
+    // a late signal reaches nothing and creates nothing
+    p.a.connection.receive({ kind: 'candidate', candidate: null });
     p.run();
-    expect(p.a.states.filter(([, s]) => s === 'closed')).toHaveLength(1);
     expect(p.a.pcs).toHaveLength(1);
-    expect(p.a.logs.map((l) => l.message)).toEqual(
-      expect.arrayContaining(['polite: signal after close dropped', 'polite: open() ignored, the connection is closed']),
-    );
+    expect(pc.stats.remoteCandidates).toBe(2);
   });
 
-  it('closing in the middle of negotiation leaves no timer or operation behind', async () => {
+  it('unsubscribing in the middle of negotiation leaves no timer or operation behind', async () => {
     const p = await makePair();
     p.a.connection.open(true);
     p.b.connection.open(false);
@@ -52,79 +88,56 @@ describe('Connection lifecycle', () => {
     expect(p.a.pc().listenerCount()).toBe(0);
   });
 
-  it('close() before open() releases the local media', async () => {
-    const devices = new FakeMediaDevices();
-    const c = createConnection({ iceServers: [] }, { mediaDevices: devices, log: () => undefined });
-    await firstValueFrom(c.initMedia());
-    c.close();
-    expect(devices.handedOut[0].getTracks().every((t) => t.readyState === 'ended')).toBe(true);
-    await expect(firstValueFrom(c.state$.pipe(toArray()))).resolves.toEqual(['closed']);
-  });
-
-  it('close() while the browser still asks for permission stops the tracks it delivers later', async () => {
+  it('unsubscribing while the browser still asks for permission stops the tracks it delivers later', async () => {
     const devices = new FakeMediaDevices();
     const resume = devices.hold();
-    const c = createConnection({ iceServers: [] }, { mediaDevices: devices, log: () => undefined });
-    const media = firstValueFrom(c.initMedia(), { defaultValue: null });
-    c.close();
+    const pcs: FakePeerConnection[] = [];
+    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, {
+      localMedia: () => acquireLocalMedia(devices),
+      createPort: (config) => {
+        const pc = new FakePeerConnection(config, { clock: realClock });
+        pcs.push(pc);
+        return { ...markedPort(() => NEVER, []), close: () => pc.close() };
+      },
+      log: () => undefined,
+    }).subscribe();
+    sub.unsubscribe();
     resume();
-    await expect(media).resolves.toBeNull(); // completes without a stream
     await new Promise<void>((resolve) => {
       const check = () => (devices.handedOut.length > 0 ? resolve() : setTimeout(check, 1));
       check();
     });
     expect(devices.handedOut[0].getTracks().every((t) => t.readyState === 'ended')).toBe(true);
+    expect(pcs[0].signalingState).toBe('closed');
   });
 
-  it('initMedia() twice asks the browser once and gives the same stream', async () => {
-    const devices = new FakeMediaDevices();
-    const c = createConnection({ iceServers: [] }, { mediaDevices: devices, log: () => undefined });
-    const [s1, s2] = await Promise.all([firstValueFrom(c.initMedia()), firstValueFrom(c.initMedia())]);
-    expect(s1).toBe(s2);
-    expect(devices.requests).toHaveLength(1);
-    await expect(firstValueFrom(c.localStream$)).resolves.toBe(s1);
-    c.close();
-  });
-
-  it('open() twice is ignored: one RTCPeerConnection', async () => {
-    const p = await makePair();
-    p.a.connection.open(true);
-    p.a.connection.open(true);
-    p.run();
-    expect(p.a.pcs).toHaveLength(1);
-    expect(p.a.logs.map((l) => l.message)).toContain('polite: open() ignored, the connection is already open');
-  });
-
-  it('signals received before open() are applied, in order, once it opens', async () => {
-    const p = await makePair({ a: { delay: () => 1 } });
-    p.a.connection.open(true);
-    p.at(300, () => p.b.connection.open(false)); // A's offer and candidates have waited since 2..8
-    p.run();
-    expect(p.b.pc().stats.remoteCandidates).toBe(2);
-    expect(lastState(p.b)).toBe('connected');
-  });
-
-  it('without WebRTC in the browser, open() fails with reason "negotiation"', () => {
+  it('without WebRTC in the browser: fails with "negotiation" before asking for the camera', async () => {
     // jsdom has no RTCPeerConnection: the default port cannot be built
     const logs: string[] = [];
-    const c = createConnection({ iceServers: [] }, { log: (_l, m) => logs.push(m) });
-    let error: unknown;
-    const states: string[] = [];
-    c.state$.subscribe({ next: (s) => states.push(s), error: (e: unknown) => (error = e) });
-    c.open(false);
-    expect(states).toEqual(['new', 'failed']);
-    expect(error).toBeInstanceOf(RtcError);
-    expect((error as RtcError).reason).toBe('negotiation');
-    expect(logs).toEqual(['impolite: connection failed (negotiation)']);
+    let asked = false;
+    const failure = firstValueFrom(
+      callMedia$({ polite: false, iceServers: [] }, NEVER, {
+        localMedia: () => {
+          asked = true;
+          return NEVER;
+        },
+        log: (_l, message) => logs.push(message),
+      }),
+    );
+    await expect(failure).rejects.toBeInstanceOf(RtcError);
+    await expect(failure).rejects.toHaveProperty('reason', 'negotiation');
+    expect(asked).toBe(false);
+    expect(logs).toEqual(['impolite: call media failed (negotiation)']);
   });
 
-  it('without navigator.mediaDevices (an insecure page), initMedia fails with "no-device"', async () => {
-    const c = createConnection({ iceServers: [] }, { log: () => undefined });
-    await expect(firstValueFrom(c.initMedia())).rejects.toEqual(new RtcError('no-device'));
-    c.close();
+  it('by default it takes the page’s camera: without navigator.mediaDevices (an insecure page) it fails with "no-device" and closes the port', async () => {
+    const done: string[] = [];
+    const failure = lastValueFrom(callMedia$({ polite: false, iceServers: [] }, NEVER, { createPort: () => markedPort(() => NEVER, done), log: () => undefined }));
+    await expect(failure).rejects.toHaveProperty('reason', 'no-device');
+    expect(done).toEqual(['close']);
   });
 
-  it('signals$ carries descriptions and candidates as plain JSON', async () => {
+  it('outgoing signals carry descriptions and candidates as plain JSON', async () => {
     const p = await makePair();
     p.a.connection.open(false); // the impolite side makes the first offer
     p.run();

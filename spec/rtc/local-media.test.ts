@@ -1,6 +1,5 @@
 // Local media: camera + microphone, audio only without a usable camera, typed failures otherwise.
 import { firstValueFrom } from 'rxjs';
-import { createConnection } from '../../src/rtc/connection';
 import { RtcError } from '../../src/rtc/connection-types';
 import { acquireLocalMedia, mediaFailure } from '../../src/rtc/local-media';
 import { FakeMediaDevices, domError, type FakeDevicesOptions } from './fake-media';
@@ -13,47 +12,43 @@ const reasonOf = async (p: Promise<unknown>) =>
     (e: unknown) => (e instanceof RtcError ? e.reason : `not an RtcError: ${String(e)}`),
   );
 
-async function initWith(options: FakeDevicesOptions) {
+function initWith(options: FakeDevicesOptions) {
   const devices = new FakeMediaDevices(options);
-  const c = createConnection({ iceServers: [] }, { mediaDevices: devices, log: () => undefined });
-  return { devices, c, media: firstValueFrom(c.initMedia()) };
+  return { devices, media: firstValueFrom(acquireLocalMedia(devices)) };
 }
 
 describe('local media', () => {
   it('camera and microphone: one stream with both', async () => {
-    const { c, media, devices } = await initWith({});
+    const { media, devices } = initWith({});
     expect(kinds(await media)).toEqual(['audio', 'video']);
     expect(devices.requests).toEqual([{ audio: true, video: true }]);
-    c.close();
   });
 
   it('no camera: audio only, without asking for video', async () => {
-    const { c, media, devices } = await initWith({ cameras: 0 });
+    const { media, devices } = initWith({ cameras: 0 });
     expect(kinds(await media)).toEqual(['audio']);
     expect(devices.requests).toEqual([{ audio: true, video: false }]);
-    c.close();
   });
 
   it('no microphone: video only', async () => {
-    const { media } = await initWith({ microphones: 0 });
+    const { media } = initWith({ microphones: 0 });
     expect(kinds(await media)).toEqual(['video']);
   });
 
   it('a camera that is busy (NotReadableError): audio only', async () => {
-    const { media, devices } = await initWith({ rejectWith: 'NotReadableError', rejectVideoOnly: true });
+    const { media, devices } = initWith({ rejectWith: 'NotReadableError', rejectVideoOnly: true });
     expect(kinds(await media)).toEqual(['audio']);
     expect(devices.requests).toEqual([{ audio: true, video: true }, { audio: true, video: false }]);
   });
 
-  it('no device at all: "no-device", and localStream$ errors the same way', async () => {
-    const { c, media, devices } = await initWith({ cameras: 0, microphones: 0 });
+  it('no device at all: "no-device"', async () => {
+    const { media, devices } = initWith({ cameras: 0, microphones: 0 });
     expect(await reasonOf(media)).toBe('no-device');
-    expect(await reasonOf(firstValueFrom(c.localStream$))).toBe('no-device');
     expect(devices.requests).toEqual([]); // nothing to ask for
   });
 
   it('permission denied (NotAllowedError): "media-denied", without an audio-only retry', async () => {
-    const { media, devices } = await initWith({ rejectWith: 'NotAllowedError' });
+    const { media, devices } = initWith({ rejectWith: 'NotAllowedError' });
     const error = await media.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RtcError);
     expect((error as RtcError).reason).toBe('media-denied');
@@ -68,19 +63,25 @@ describe('local media', () => {
   });
 
   it('the device list cannot be read: ask for both and let getUserMedia decide', async () => {
-    const { media, devices } = await initWith({ enumerateFails: true });
+    const { media, devices } = initWith({ enumerateFails: true });
     expect(kinds(await media)).toEqual(['audio', 'video']);
     expect(devices.requests).toEqual([{ audio: true, video: true }]);
   });
 
-  it('open() after denied media still works, receive-only: the other side is seen', async () => {
+  it('denied media fails the call with "media-denied" and releases its RTCPeerConnection', async () => {
     const p = await makePair({ a: { media: { rejectWith: 'NotAllowedError' } } });
     p.a.connection.open(true);
     p.b.connection.open(false);
     p.run();
-    expect(lastState(p.a)).toBe('connected');
-    expect(kinds(p.a.remoteStreams[0])).toEqual(['audio', 'video']);
-    expect(p.b.remoteStreams).toEqual([]);
+    expect(lastState(p.a)).toBe('failed');
+    expect((p.a.error as RtcError).reason).toBe('media-denied');
+    expect(p.a.pc().signalingState).toBe('closed');
+    expect(p.a.pc().listenerCount()).toBe(0);
+    expect(p.a.logs.map((l) => l.message)).toContain('polite: call media failed (media-denied)');
+  });
+
+  it('without navigator.mediaDevices (an insecure page): "no-device"', async () => {
+    expect(await reasonOf(firstValueFrom(acquireLocalMedia(undefined)))).toBe('no-device');
   });
 
   it.each([

@@ -1,9 +1,10 @@
-// Two Connections wired to each other through a virtual-time scheduler: the backbone of the
+// Two calls' media wired to each other through a virtual-time scheduler: the backbone of the
 // negotiation tests. Each direction has its own delay per message, so signals can be delivered
 // late, back to back, or out of order (the verto relay neither orders nor acknowledges).
-import { VirtualAction, VirtualTimeScheduler, firstValueFrom, map, mergeMap, timer } from 'rxjs';
-import { createConnection } from '../../src/rtc/connection';
-import type { Connection, ConnectionState, Signal } from '../../src/rtc/connection-types';
+import { ReplaySubject, Subject, VirtualAction, VirtualTimeScheduler, firstValueFrom, map, mergeMap, of, throwError, timer, type Observable, type Subscription } from 'rxjs';
+import { callMedia$ } from '../../src/rtc/call-media';
+import type { ConnectionState, Signal } from '../../src/rtc/connection-types';
+import { acquireLocalMedia } from '../../src/rtc/local-media';
 import type { RecoveryTiming } from '../../src/rtc/recovery';
 import type { RtcLogLevel } from '../../src/rtc/rtc-log';
 import { FakeMediaDevices, FakeMediaStream, asStream, type FakeDevicesOptions } from './fake-media';
@@ -11,25 +12,39 @@ import { FakeLink, FakePeerConnection, type Clock } from './fake-peer-connection
 import { virtualPort } from './virtual-port';
 
 export interface SideOptions {
-  /** Devices to initialise media from before the test starts; `null`: no media at the start. */
+  /** Devices to take media from before the test starts; `null`: no media until `giveMedia()`. */
   readonly media?: FakeDevicesOptions | null;
   /** Delay in ms of the n-th signal this side sends (default 10 ms each). */
   readonly delay?: (n: number, signal: Signal) => number;
   readonly noStreams?: boolean;
 }
 
+/** How the test drives one side: the Peer's part (subscribe, route signals in, unsubscribe). */
+export interface SideControl {
+  /** Subscribes the call's media with this role. */
+  open(polite: boolean): void;
+  /** Delivers one signal to this side, as the Peer routes the call's signals. */
+  receive(signal: Signal): void;
+  /** Unsubscribes: the call ends on this side. */
+  close(): void;
+  /** Local media that was pending arrives now (a permission prompt answered late). */
+  giveMedia(): Promise<void>;
+}
+
+/** What a side observed: its states, then 'failed' (the stream's error) or 'closed' (we unsubscribed). */
+export type Outcome = ConnectionState | 'failed' | 'closed';
+
 export interface Side {
-  readonly connection: Connection;
+  readonly connection: SideControl;
   readonly devices: FakeMediaDevices;
   readonly pcs: FakePeerConnection[];
   /** The RTCPeerConnection, once open() created it. */
   pc(): FakePeerConnection;
-  readonly states: [number, ConnectionState][];
+  readonly states: [number, Outcome][];
   readonly sent: [number, Signal][];
   readonly logs: { t: number; level: RtcLogLevel; message: string }[];
   readonly remoteStreams: MediaStream[];
   error: unknown;
-  completed: boolean;
 }
 
 export interface Pair {
@@ -58,10 +73,25 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
       scheduler.schedule(fn, ms);
     },
   };
+  const outgoing = new Map<Side, Subject<Signal>>();
 
   const side = async (o: SideOptions = {}): Promise<Side> => {
     const devices = new FakeMediaDevices(o.media ?? {});
+    // getUserMedia is a Promise: it is answered before virtual time runs, or on `giveMedia()`.
+    const media = new ReplaySubject<Observable<MediaStream>>(1);
+    const answer = async () => {
+      const got = await firstValueFrom(acquireLocalMedia(devices)).then(
+        (stream) => of(stream),
+        (error: unknown) => throwError(() => error),
+      );
+      media.next(got);
+    };
+    if (o.media !== null) await answer();
+    // Everything sent to this side, replayed to it when it opens (a side that opens late has missed nothing).
+    const inbox = new ReplaySubject<Signal>(Infinity);
+    const out = new Subject<Signal>();
     const pcs: FakePeerConnection[] = [];
+    let subscription: Subscription | undefined;
     const s: Side = {
       devices,
       pcs,
@@ -75,37 +105,48 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
       logs: [],
       remoteStreams: [],
       error: undefined,
-      completed: false,
-      connection: createConnection(
-        { iceServers: [] },
-        {
-          mediaDevices: devices,
-          createPort: (config) => {
-            const pc = new FakePeerConnection(config, { clock, link, noStreams: o.noStreams });
-            pcs.push(pc);
-            return virtualPort(pc, scheduler, options.opMs ?? 1);
-          },
-          createStream: () => asStream(new FakeMediaStream()),
-          scheduler,
-          timing: options.timing,
-          log: (level, message) => s.logs.push({ t: scheduler.now(), level, message }),
+      connection: {
+        open: (polite) => {
+          subscription = callMedia$({ polite, iceServers: [] }, inbox, {
+            localMedia: () => media.pipe(mergeMap((m) => m)),
+            createPort: (config) => {
+              const pc = new FakePeerConnection(config, { clock, link, noStreams: o.noStreams });
+              pcs.push(pc);
+              return virtualPort(pc, scheduler, options.opMs ?? 1);
+            },
+            createStream: () => asStream(new FakeMediaStream()),
+            scheduler,
+            timing: options.timing,
+            log: (level, message) => s.logs.push({ t: scheduler.now(), level, message }),
+          }).subscribe({
+            next: (e) => {
+              if (e.kind === 'state') s.states.push([scheduler.now(), e.state]);
+              else if (e.kind === 'remote') s.remoteStreams.push(e.stream);
+              else if (e.kind === 'signal') out.next(e.signal);
+            },
+            error: (e: unknown) => {
+              s.error = e;
+              s.states.push([scheduler.now(), 'failed']);
+            },
+          });
         },
-      ),
+        receive: (signal) => inbox.next(signal),
+        close: () => {
+          subscription?.unsubscribe();
+          s.states.push([scheduler.now(), 'closed']);
+        },
+        giveMedia: answer,
+      },
     };
-    s.connection.state$.subscribe({
-      next: (state) => s.states.push([scheduler.now(), state]),
-      error: (e: unknown) => (s.error = e),
-      complete: () => (s.completed = true),
-    });
-    s.connection.remoteStream$.subscribe((r) => s.remoteStreams.push(r));
-    if (o.media !== null) await firstValueFrom(s.connection.initMedia()).catch(() => undefined); // denial is a scenario too
+    outgoing.set(s, out);
     return s;
   };
 
   const a = await side(options.a);
   const b = await side(options.b);
   const wire = (from: Side, to: Side, delay: SideOptions['delay'] = () => 10) =>
-    from.connection.signals$
+    outgoing
+      .get(from)!
       .pipe(
         mergeMap((signal, n) => {
           from.sent.push([scheduler.now(), signal]);
@@ -144,4 +185,4 @@ export function agreed(p: Pair): boolean {
   );
 }
 
-export const lastState = (s: Side): ConnectionState | undefined => s.states.at(-1)?.[1];
+export const lastState = (s: Side): Outcome | undefined => s.states.at(-1)?.[1];

@@ -1,57 +1,57 @@
 // The real port over the fake's Promise API (awaited conditions, no virtual time): the same
 // negotiation works when every operation is a real browser-style Promise.
-import { filter, firstValueFrom } from 'rxjs';
-import { createConnection } from '../../src/rtc/connection';
-import type { Connection } from '../../src/rtc/connection-types';
+import { ReplaySubject, filter, firstValueFrom, share, type Observable } from 'rxjs';
+import { callMedia$ } from '../../src/rtc/call-media';
+import type { CallMediaEvent, Signal } from '../../src/rtc/connection-types';
+import { acquireLocalMedia } from '../../src/rtc/local-media';
 import { peerPort } from '../../src/rtc/peer-port';
 import { FakeMediaDevices, FakeMediaStream, FakeTrack, asStream, asTrack } from './fake-media';
 import { FakeLink, FakePeerConnection, realClock } from './fake-peer-connection';
 
 const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
 
-function side(link: FakeLink, pcs: FakePeerConnection[]): Connection {
-  return createConnection(
-    { iceServers },
-    {
-      mediaDevices: new FakeMediaDevices(),
-      createPort: (config) => {
-        const pc = new FakePeerConnection(config, { clock: realClock, link });
-        pcs.push(pc);
-        return peerPort(pc as unknown as RTCPeerConnection);
-      },
-      createStream: () => asStream(new FakeMediaStream()),
-      log: () => undefined,
+/** One side's call media over the real port; `inbox` carries what the other side sent, replayed to a late opener. */
+function side(link: FakeLink, pcs: FakePeerConnection[], polite: boolean, inbox: Observable<Signal>): Observable<CallMediaEvent> {
+  return callMedia$({ polite, iceServers }, inbox, {
+    localMedia: () => acquireLocalMedia(new FakeMediaDevices()),
+    createPort: (config) => {
+      const pc = new FakePeerConnection(config, { clock: realClock, link });
+      pcs.push(pc);
+      return peerPort(pc as unknown as RTCPeerConnection);
     },
-  );
+    createStream: () => asStream(new FakeMediaStream()),
+    log: () => undefined,
+  }).pipe(share());
 }
 
-const connected = (c: Connection) => firstValueFrom(c.state$.pipe(filter((s) => s === 'connected')));
+const connected = (e$: Observable<CallMediaEvent>) => firstValueFrom(e$.pipe(filter((e) => e.kind === 'state' && e.state === 'connected')));
 
 describe('peerPort over a Promise-based RTCPeerConnection', () => {
   it.each([
     ['one after the other', false],
     ['both at once', true],
-  ])('%s: two Connections connect, with the configured ICE servers', async (_name, together) => {
+  ])('%s: two sides connect, with the configured ICE servers', async (_name, together) => {
     const link = new FakeLink();
     const pcs: FakePeerConnection[] = [];
-    const a = side(link, pcs);
-    const b = side(link, pcs);
-    a.signals$.subscribe((s) => b.receive(s));
-    b.signals$.subscribe((s) => a.receive(s));
-    await Promise.all([firstValueFrom(a.initMedia()), firstValueFrom(b.initMedia())]);
-    b.open(false);
-    if (!together) await firstValueFrom(b.signals$); // A opens once B's offer is on its way
-    a.open(true);
-    await Promise.all([connected(a), connected(b)]);
+    const toA = new ReplaySubject<Signal>(Infinity);
+    const toB = new ReplaySubject<Signal>(Infinity);
+    const b = side(link, pcs, false, toB);
+    const a = side(link, pcs, true, toA);
+    const bConnected = connected(b);
+    const subB = b.subscribe((e) => e.kind === 'signal' && toA.next(e.signal));
+    if (!together) await firstValueFrom(toA); // A opens once B's offer is on its way
+    const aConnected = connected(a);
+    const subA = a.subscribe((e) => e.kind === 'signal' && toB.next(e.signal));
+    await Promise.all([aConnected, bConnected]);
 
-    const [pa, pb] = pcs;
+    const [pb, pa] = pcs;
     expect(pa.config.iceServers).toEqual(iceServers);
     expect(pa.signalingState).toBe('stable');
     expect(pa.currentLocalDescription?.sdp).toBe(pb.currentRemoteDescription?.sdp);
     expect(pb.currentLocalDescription?.sdp).toBe(pa.currentRemoteDescription?.sdp);
     expect(pa.stats.rollbacks).toBe(0); // the polite side never offered first
-    a.close();
-    b.close();
+    subA.unsubscribe();
+    subB.unsubscribe();
     expect(pcs.map((pc) => pc.listenerCount())).toEqual([0, 0]);
   });
 

@@ -1,5 +1,5 @@
 import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
-import type { ConnectionState, RtcFailure, Signal } from '../rtc/connection-types';
+import type { ConnectionState, RtcFailure } from '../rtc/connection-types';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
 
@@ -24,7 +24,8 @@ export interface KnownPeer {
 
 /**
  * offering: we want a call (media, then `offer`); ringing: their offer waits for the person;
- * accepting: the person accepted, media pending; connecting: RTCPeerConnection open; connected: media flows.
+ * accepting: the person accepted, media pending; connecting: both sides want the call; connected: media flows.
+ * The call's media exists from offering/accepting on (see `peer.ts`); the phases only decide what is said.
  */
 export type CallPhase = 'offering' | 'ringing' | 'accepting' | 'connecting' | 'connected';
 
@@ -37,10 +38,6 @@ export interface Call {
   readonly since: number;
   /** offering: local media is ready and `offer` went out. */
   readonly offerSent: boolean;
-  /** Whether a remote description has been passed to the Connection (candidates wait for one, §8.5). */
-  readonly described: boolean;
-  /** Remote signals held until the Connection is open (offering) or a description arrived (candidates). */
-  readonly held: readonly Signal[];
   /** Our media has no camera (none found or it could not be opened): the call goes on audio-only. */
   readonly audioOnly?: boolean;
 }
@@ -63,8 +60,6 @@ export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly message: JsonObject }
   | { readonly kind: 'publish'; readonly presence: Presence }
   | { readonly kind: 'save-name'; readonly name: string }
-  | { readonly kind: 'rtc-open'; readonly callId: string; readonly polite: boolean }
-  | { readonly kind: 'rtc-signal'; readonly callId: string; readonly signal: Signal }
   | { readonly kind: 'disconnect' };
 
 /** Everything the reducer reacts to. */

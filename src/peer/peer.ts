@@ -22,12 +22,12 @@ import {
   timer,
   type Observable,
 } from 'rxjs';
-import type { ConnectionFactory } from '../rtc/connection-types';
+import type { CallMedia, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
 import type { PeerView } from '../view/ui-types';
-import { callConnection$ } from './call-connection';
+import { callConnection$, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
 import { initialState, type Call, type Effect, type PeerEvent, type Step } from './peer-state';
@@ -37,7 +37,8 @@ import { dialog, inCall, menuItems, statusText } from './view-model';
 export interface PeerDeps {
   readonly client: VertoClient;
   readonly view: PeerView;
-  readonly createConnection: ConnectionFactory;
+  /** The media of one call (`callMedia$` in the page). */
+  readonly callMedia: CallMedia;
   readonly iceServers: readonly RTCIceServer[];
   /** Our bare client id (for the glare tie-break and to ignore our own presence). */
   readonly selfId: string;
@@ -54,9 +55,12 @@ export interface PeerDeps {
 }
 
 
-/** The Connection a call needs, keyed by callId: none while it only rings on our side. */
-const connectionKey = (call: Call | null): Pick<Call, 'callId' | 'peerId'> | null =>
-  call === null || call.phase === 'ringing' ? null : { callId: call.callId, peerId: call.peerId };
+/**
+ * The media a call needs, keyed by callId: none while it only rings on our side. A call is first seen
+ * here as `offering` (we placed it: polite) or `accepting` (impolite); later phases keep the same key.
+ */
+const callKey = (call: Call | null): CallKey | null =>
+  call === null || call.phase === 'ringing' ? null : { callId: call.callId, peerId: call.peerId, polite: call.phase === 'offering' };
 
 const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -78,14 +82,20 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     const feedback = new Subject<PeerEvent>();
 
     const presence$ = client.presence$.pipe(map((p): PeerEvent => ({ kind: 'presence', from: p.from, status: p.status, ...(p.name !== undefined ? { name: p.name } : {}) })));
-    const messages$ = client.peerMessages$.pipe(
+    // Decoded once (the only validation of remote signals), shared by the reducer and the current call's media.
+    const decoded$ = client.peerMessages$.pipe(
       mergeMap((envelope) => {
         const decoded = decodePeerMessage(envelope.message);
-        if (decoded.ok) return of<PeerEvent>({ kind: 'message', from: envelope.from, message: decoded.message });
+        if (decoded.ok) return of({ from: envelope.from, message: decoded.message });
         log(`dropped a peer message from ${envelope.from}: ${decoded.error}`);
         return EMPTY;
       }),
+      share(),
     );
+    const messages$ = decoded$.pipe(map(({ from, message }): PeerEvent => ({ kind: 'message', from, message })));
+    /** The other side's signals of this call, in arrival order, straight to its media. */
+    const signalsOf = (key: CallKey): Observable<Signal> =>
+      decoded$.pipe(mergeMap(({ from, message }) => (message.kind === 'signal' && from === key.peerId && message.callId === key.callId ? of(message.signal) : EMPTY)));
     const intents$ = view.intents$.pipe(
       map((intent): PeerEvent => (intent.kind === 'call' ? { kind: 'place-call', peerId: intent.peerId, callId: deps.newCallId() } : { kind: 'intent', intent })),
     );
@@ -118,9 +128,6 @@ export function runPeer(deps: PeerDeps): Observable<never> {
           return saveName(deps.names, effect.name);
         case 'disconnect':
           return client.disconnect();
-        case 'rtc-open':
-        case 'rtc-signal':
-          return; // the call's Connection follows these (callConnection$)
       }
     };
     const executed$ = effects$.pipe(tap(execute));
@@ -137,16 +144,17 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),
     );
 
-    // One Connection at a time: a new callId (or none) closes the previous one (switchMap).
+    // One call's media at a time: a new callId (or none) ends the previous one (switchMap).
     const connection$ = state$.pipe(
-      map((s) => connectionKey(s.call)),
+      map((s) => callKey(s.call)),
       distinctUntilChanged((a, b) => a?.callId === b?.callId),
-      switchMap((key) => (key === null ? EMPTY : callConnection$(key, effects$, { ...deps, log }))),
+      switchMap((key) => (key === null ? EMPTY : callConnection$(key, signalsOf(key), deps))),
     );
-    // switchMap: only the earliest pending deadline matters; a new state re-arms it.
+    // switchMap: only the earliest pending deadline matters. Every state re-arms it, even with the same
+    // deadline: a timer that fired while the clock still read a little earlier (timer granularity, the
+    // clock stepping back) expired nothing, and its `clock` state must arm the next try.
     const clock$ = state$.pipe(
       map(nextDeadline),
-      distinctUntilChanged(),
       switchMap((deadline) => (deadline === null ? EMPTY : timer(Math.max(0, deadline - now())))),
       map((): PeerEvent => ({ kind: 'clock' })),
     );

@@ -1,5 +1,5 @@
 import type { PeerStatus } from '../verto/client-types';
-import type { RtcFailure, Signal } from '../rtc/connection-types';
+import type { RtcFailure } from '../rtc/connection-types';
 import type { Intent } from '../view/ui-types';
 import { peerLabel, sanitizeName } from './display-name';
 import { acceptMessage, availableMessage, closeMessage, offerMessage, type CloseReason, type PeerMessage } from './peer-message';
@@ -33,7 +33,7 @@ const matching = (s: PeerState, from: string, callId: string): Call | null =>
   s.call !== null && s.call.peerId === from && s.call.callId === callId ? s.call : null;
 
 const newCall = (phase: Call['phase'], callId: string, peerId: string, peerName: string, at: number): Call => ({
-  phase, callId, peerId, peerName, since: at, offerSent: false, described: false, held: [],
+  phase, callId, peerId, peerName, since: at, offerSent: false,
 });
 
 interface Ending {
@@ -58,28 +58,6 @@ function endCall(s: PeerState, at: number, how: Ending): Step {
     },
     effects,
   };
-}
-
-/**
- * Passes remote signals to the open Connection in order; candidates wait until a description has gone
- * in, because the relay may reorder them and addIceCandidate fails without a remote description (§8.5).
- */
-function deliver(call: Call, signals: readonly Signal[]): { call: Call; effects: Effect[] } {
-  let described = call.described;
-  const held: Signal[] = [];
-  const effects: Effect[] = [];
-  const pass = (signal: Signal) => effects.push({ kind: 'rtc-signal', callId: call.callId, signal });
-  for (const signal of signals) {
-    if (signal.kind === 'description') {
-      pass(signal);
-      if (!described) {
-        described = true;
-        held.splice(0).forEach(pass);
-      }
-    } else if (described) pass(signal);
-    else held.push(signal);
-  }
-  return { call: { ...call, described, held }, effects };
 }
 
 function upsertPeer(s: PeerState, id: string, name: string | undefined, available: boolean, at: number): PeerState {
@@ -151,20 +129,12 @@ function onMessage(s: PeerState, from: string, m: PeerMessage, at: number): Step
   const call = matching(s, from, m.callId);
   if (call === null) return same(s); // another peer, or a late message of an earlier call
   switch (m.kind) {
-    case 'accept': {
-      if (call.phase !== 'offering' || !call.offerSent) return same(s);
-      const open = deliver({ ...call, phase: 'connecting', since: at, held: [] }, call.held);
-      return { state: { ...s, call: open.call }, effects: [{ kind: 'rtc-open', callId: call.callId, polite: true }, ...open.effects] };
-    }
+    case 'accept':
+      return call.phase === 'offering' && call.offerSent ? same({ ...s, call: { ...call, phase: 'connecting', since: at } }) : same(s);
     case 'close':
       return onClose(s, call, m.reason, at);
-    case 'signal': {
-      if (call.phase === 'ringing') return same(s);
-      // Not open yet: hold (an `accept` may arrive after the first description, §8.5).
-      if (call.phase === 'offering' || call.phase === 'accepting') return same({ ...s, call: { ...call, held: [...call.held, m.signal] } });
-      const next = deliver(call, [...call.held, m.signal]);
-      return { state: { ...s, call: next.call }, effects: next.effects };
-    }
+    case 'signal':
+      return same(s); // the Peer routes a call's signals straight to its media (peer.ts)
     default:
       return assertNever(m);
   }
@@ -286,14 +256,11 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
         };
       }
       if (call?.phase === 'accepting') {
-        const open = deliver({ ...call, phase: 'connecting', since: at, held: [], audioOnly: e.audioOnly === true }, call.held);
         return {
-          state: { ...s, call: open.call },
+          state: { ...s, call: { ...call, phase: 'connecting', since: at, audioOnly: e.audioOnly === true } },
           effects: [
             { kind: 'send', to: call.peerId, message: acceptMessage(call.callId, s.name) },
             { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
-            { kind: 'rtc-open', callId: call.callId, polite: false },
-            ...open.effects,
           ],
         };
       }
@@ -302,10 +269,9 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
     case 'rtc-state': {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);
-      if (e.state === 'connected') return call.phase === 'connecting' ? same({ ...s, call: { ...call, phase: 'connected', since: at } }) : same(s);
-      // `failed` comes after the Connection's own ICE restart gave up; `closed` without our asking is a failure too.
-      if (e.state === 'failed' || e.state === 'closed') return endCall(s, at, { notice: `Call with ${call.peerName} failed`, send: 'failed' });
-      return same(s);
+      // Media flowing proves the other side accepted, even if its `accept` is still on the way (the relay reorders).
+      const accepted = call.phase === 'connecting' || (call.phase === 'offering' && call.offerSent);
+      return e.state === 'connected' && accepted ? same({ ...s, call: { ...call, phase: 'connected', since: at } }) : same(s);
     }
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;

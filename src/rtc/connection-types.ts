@@ -5,7 +5,8 @@ export type Signal =
   | { readonly kind: 'description'; readonly description: RTCSessionDescriptionInit }
   | { readonly kind: 'candidate'; readonly candidate: RTCIceCandidateInit | null };
 
-export type ConnectionState = 'new' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+/** Where the call's connection stands; a failure is not a state but the stream's RtcError. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 /** Why local media or the connection failed; the Peer turns each into a status text. */
 export type RtcFailure = 'media-denied' | 'no-device' | 'negotiation' | 'ice-failed';
@@ -20,37 +21,28 @@ export class RtcError extends Error {
   }
 }
 
-export interface ConnectionOptions {
+export interface CallMediaOptions {
+  /** Perfect negotiation role: the side that placed the call is polite and answers the other's first offer. */
+  readonly polite: boolean;
   /** ICE servers from the page config; an empty list is valid on a LAN. */
   readonly iceServers: readonly RTCIceServer[];
 }
 
-/**
- * One peer-to-peer media session. Local media may be acquired before the RTCPeerConnection exists;
- * `open(polite)` creates it. `close()` (idempotent) stops every track, closes the RTCPeerConnection
- * and completes every stream.
- */
-export interface Connection {
-  /** Emits the local stream once it is acquired; errors with RtcError when media is denied or absent. */
-  readonly localStream$: Observable<MediaStream>;
-  /** Emits the remote stream once its first track arrives. */
-  readonly remoteStream$: Observable<MediaStream>;
-  /**
-   * Replays the latest state. On a fatal failure it emits `'failed'`, then errors with RtcError
-   * (`negotiation`, or `ice-failed` when an ICE restart did not reconnect within ~10 s) and the
-   * Connection releases itself. `close()` emits `'closed'`, then completes.
-   */
-  readonly state$: Observable<ConnectionState>;
-  /** Outgoing signals for the Peer to send to the other side. Not replayed: subscribe before `open()`. */
-  readonly signals$: Observable<Signal>;
-  /** Acquires local media (video + audio, audio only without a camera). Emits once, then completes. */
-  initMedia(): Observable<MediaStream>;
-  /** Creates the RTCPeerConnection, adds local tracks, starts perfect negotiation. */
-  open(polite: boolean): void;
-  /** Takes one incoming signal; signals are applied strictly in order. */
-  receive(signal: Signal): void;
-  close(): void;
-}
+/** What a call's media tells the Peer, as values. */
+export type CallMediaEvent =
+  /** Our camera and microphone (microphone only without a usable camera), once. */
+  | { readonly kind: 'local'; readonly stream: MediaStream }
+  /** The other side's stream, once its first track arrived (again if it changes). */
+  | { readonly kind: 'remote'; readonly stream: MediaStream }
+  /** A signal for the Peer to send to the other side. */
+  | { readonly kind: 'signal'; readonly signal: Signal }
+  | { readonly kind: 'state'; readonly state: ConnectionState };
 
-/** Creates a Connection; the Peer gets this injected so tests can pass a fake. */
-export type ConnectionFactory = (options: ConnectionOptions) => Connection;
+/**
+ * The media of one call, alive exactly as long as its subscription: subscribing acquires local media and
+ * creates the RTCPeerConnection; `remoteSignals$` (the other side's signals of this call, in arrival
+ * order) is subscribed at once; unsubscribing stops every track and closes the RTCPeerConnection.
+ * It errors with RtcError (`media-denied`, `no-device`, `negotiation`, `ice-failed`) and then has
+ * released everything too; it never completes by itself.
+ */
+export type CallMedia = (options: CallMediaOptions, remoteSignals$: Observable<Signal>) => Observable<CallMediaEvent>;

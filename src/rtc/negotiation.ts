@@ -10,8 +10,10 @@ import type { PeerPort } from './peer-port';
 export interface NegotiationFlags {
   makingOffer: boolean;
   ignoreOffer: boolean;
-  isSettingRemoteAnswerPending: boolean;
-  /** Remote candidates that came before their remote description, tagged with whether an offer was being ignored. */
+  /**
+   * The only buffer of early remote signals: candidates that came before their remote description (the
+   * relay may reorder), tagged with whether an offer was being ignored.
+   */
   readonly early: { readonly candidate: RTCIceCandidateInit | null; readonly ignored: boolean }[];
   /** ICE username fragments of the offers we ignored: their candidates may fail without it being an error. */
   readonly ignoredUfrags: Set<string>;
@@ -20,7 +22,6 @@ export interface NegotiationFlags {
 export const freshFlags = (): NegotiationFlags => ({
   makingOffer: false,
   ignoreOffer: false,
-  isSettingRemoteAnswerPending: false,
   early: [],
   ignoredUfrags: new Set(),
 });
@@ -89,22 +90,17 @@ function applyCandidate(
 
 function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFlags, d: RTCSessionDescriptionInit) {
   return defer(() => {
-    const readyForOffer =
-      !flags.makingOffer && (port.signalingState() === 'stable' || flags.isSettingRemoteAnswerPending);
+    // The W3C example also accepts an offer while an answer is being set; here signals are applied one at
+    // a time (concatMap), so no answer is ever being set when an offer is judged and that case cannot occur.
+    const readyForOffer = !flags.makingOffer && port.signalingState() === 'stable';
     const offerCollision = d.type === 'offer' && !readyForOffer;
     flags.ignoreOffer = !polite && offerCollision;
     if (flags.ignoreOffer) {
       for (const ufrag of iceUfrags(d.sdp)) flags.ignoredUfrags.add(ufrag);
       return of<NegotiationEvent>({ kind: 'ignored-offer' });
     }
-    flags.isSettingRemoteAnswerPending = d.type === 'answer';
     // setRemoteDescription rolls back our own pending offer implicitly when we are polite.
-    const remote$ = port.setRemote(d).pipe(
-      ignoreElements(),
-      finalize(() => {
-        flags.isSettingRemoteAnswerPending = false;
-      }),
-    );
+    const remote$ = port.setRemote(d).pipe(ignoreElements());
     // defer: the port is asked only when it is the answer's turn, not when the chain is built.
     const answer$ = d.type === 'offer' ? defer(() => port.setLocal()).pipe(map(send)) : EMPTY;
     const drainEarly$ = defer(() => from(flags.early.splice(0))).pipe(
@@ -152,28 +148,4 @@ export function applyRemoteSignals(
         });
       }),
     );
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const optional = (v: unknown, type: 'string' | 'number') => v === undefined || v === null || typeof v === type;
-
-/** Runtime check of an incoming signal; anything else is dropped by the Connection. */
-export function isSignal(value: unknown): value is Signal {
-  if (!isRecord(value)) return false;
-  if (value.kind === 'description') {
-    const d = value.description;
-    return isRecord(d) && (d.type === 'offer' || d.type === 'answer') && typeof d.sdp === 'string';
-  }
-  if (value.kind === 'candidate') {
-    const c = value.candidate;
-    if (c === null) return true;
-    return (
-      isRecord(c) &&
-      typeof c.candidate === 'string' &&
-      optional(c.sdpMid, 'string') &&
-      optional(c.sdpMLineIndex, 'number') &&
-      optional(c.usernameFragment, 'string')
-    );
-  }
-  return false;
 }

@@ -1,0 +1,173 @@
+import {
+  EMPTY,
+  Observable,
+  asyncScheduler,
+  catchError,
+  concat,
+  defer,
+  distinctUntilChanged,
+  first,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  of,
+  switchMap,
+  take,
+  tap,
+  throwError,
+} from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import { RtcError, type CallMediaEvent, type CallMediaOptions, type ConnectionState, type Signal } from './connection-types';
+import { acquireLocalMedia } from './local-media';
+import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } from './negotiation';
+import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
+import { connectionStates, defaultRecoveryTiming, type RecoveryTiming } from './recovery';
+import { consoleLog, type RtcLog } from './rtc-log';
+
+/** The browser, as the call's media uses it; every field defaults to the real thing. */
+export interface CallMediaDeps {
+  /** Camera and microphone, emitted once; the call stops the tracks when it ends. */
+  readonly localMedia?: () => Observable<MediaStream>;
+  readonly createPort?: (config: RTCConfiguration) => PeerPort;
+  /** Builds the remote stream when a track arrives without one. */
+  readonly createStream?: () => MediaStream;
+  readonly scheduler?: SchedulerLike;
+  readonly log?: RtcLog;
+  readonly timing?: RecoveryTiming;
+}
+
+const browserPort = (config: RTCConfiguration): PeerPort => peerPort(new RTCPeerConnection(config));
+
+const stopTracks = (stream: MediaStream): void => {
+  for (const track of stream.getTracks()) track.stop();
+};
+
+/** A resource held by its subscription: emits it once, never completes, releases it in teardown. */
+function holding<T>(make: () => T, release: (resource: T) => void): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let resource: T;
+    try {
+      resource = make();
+    } catch (error: unknown) {
+      subscriber.error(error); // e.g. RTCPeerConnection with a malformed ICE server URL, or none at all
+      return undefined;
+    }
+    subscriber.next(resource);
+    return () => release(resource);
+  });
+}
+
+/** Remote stream: the sender's stream, or one we build from the received tracks. */
+function remoteStreams(tracks$: Observable<RemoteTrack>, createStream: () => MediaStream): Observable<MediaStream> {
+  return defer(() => {
+    let built: MediaStream | undefined;
+    return tracks$.pipe(
+      map(({ track, streams }) => {
+        const [sent] = streams;
+        if (sent !== undefined) return sent;
+        built ??= createStream();
+        if (!built.getTracks().includes(track)) built.addTrack(track);
+        return built;
+      }),
+      distinctUntilChanged(),
+    );
+  });
+}
+
+/**
+ * The media of one call as one stream (see `CallMedia`): local media, an RTCPeerConnection behind a
+ * port, perfect negotiation over `remoteSignals$`, ICE recovery. Everything lives in the subscription.
+ *
+ * @example
+ *   callMedia$({ polite: true, iceServers }, signalsOfThisCall$).pipe(tap(show)) // unsubscribe = hang up
+ */
+export function callMedia$(options: CallMediaOptions, remoteSignals$: Observable<Signal>, deps: CallMediaDeps = {}): Observable<CallMediaEvent> {
+  const { polite } = options;
+  const role = polite ? 'polite' : 'impolite';
+  const log = deps.log ?? consoleLog;
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const timing = deps.timing ?? defaultRecoveryTiming;
+  const createPort = deps.createPort ?? browserPort;
+  const createStream = deps.createStream ?? (() => new MediaStream());
+  const localMedia = deps.localMedia ?? (() => acquireLocalMedia(navigator.mediaDevices));
+
+  const onNegotiation = (e: NegotiationEvent): Observable<CallMediaEvent> => {
+    switch (e.kind) {
+      case 'send':
+        return of({ kind: 'signal', signal: e.signal });
+      case 'ignored-offer':
+        log('debug', `${role}: ignored a colliding offer`);
+        return EMPTY;
+      case 'candidate-held':
+        log('debug', `${role}: remote candidate held until a remote description`);
+        return EMPTY;
+      case 'candidate-ignored':
+        log('debug', `${role}: candidate of an ignored offer did not apply`, e.error);
+        return EMPTY;
+      case 'candidate-error':
+        log('error', `${role}: remote candidate failed to apply`, e.error);
+        return EMPTY;
+      case 'failed':
+        return throwError(() => e.error);
+    }
+  };
+
+  const session = (port: PeerPort): Observable<CallMediaEvent> => {
+    const flags = freshFlags();
+    const negotiation$ = merge(
+      port.negotiationNeeded$.pipe(makeOffers(port, flags)),
+      remoteSignals$.pipe(applyRemoteSignals(port, polite, flags)),
+    ).pipe(mergeMap(onNegotiation));
+    const candidates$ = port.candidates$.pipe(map((candidate): CallMediaEvent => ({ kind: 'signal', signal: { kind: 'candidate', candidate } })));
+    // The impolite side's tracks start the first negotiation; the polite side adds its own once that
+    // offer has arrived, so they ride in its answer. Both offering at once made the polite side roll back
+    // an offer still being set, after which Chromium gathered no candidates and the call never connected.
+    const turn$ = defer(() =>
+      polite && port.remoteDescription() === null ? port.signalingState$.pipe(first((s) => s === 'have-remote-offer')) : of(null),
+    );
+    // Tracks go in when media is ready, now or later (a later addTrack renegotiates); stopped at teardown.
+    const media$ = defer(localMedia).pipe(
+      take(1),
+      switchMap((stream) => holding(() => stream, stopTracks)),
+      switchMap((stream) =>
+        merge(
+          of<CallMediaEvent>({ kind: 'local', stream }),
+          turn$.pipe(
+            tap(() => {
+              for (const track of stream.getTracks()) port.addTrack(track, stream);
+            }),
+            ignoreElements(),
+          ),
+        ),
+      ),
+    );
+    const remote$ = remoteStreams(port.tracks$, createStream).pipe(map((stream): CallMediaEvent => ({ kind: 'remote', stream })));
+    const states$ = concat(of<ConnectionState>('connecting'), connectionStates(port.connectionState$, () => port.restartIce(), timing, scheduler)).pipe(
+      tap((s) => {
+        if (s === 'reconnecting') log('info', `${role}: restarting ICE`);
+      }),
+      map((state): CallMediaEvent => ({ kind: 'state', state })),
+    );
+    const trace$ = merge(
+      port.signalingState$.pipe(map((s) => `signaling ${s}`)),
+      port.iceConnectionState$.pipe(map((s) => `ice ${s}`)),
+      port.connectionState$.pipe(map((s) => `connection ${s}`)),
+    ).pipe(
+      tap((line) => log('debug', `${role}: ${line}`)),
+      ignoreElements(),
+    );
+    // Listeners first (negotiation, candidates), then media, so no event of the port is missed.
+    return merge(trace$, states$, negotiation$, candidates$, remote$, media$);
+  };
+
+  return holding(() => createPort({ iceServers: [...options.iceServers] }), (port) => port.close()).pipe(
+    switchMap(session),
+    catchError((error: unknown) => {
+      const failure = error instanceof RtcError ? error : new RtcError('negotiation', { cause: error });
+      const media = failure.reason === 'media-denied' || failure.reason === 'no-device';
+      log(media ? 'info' : 'error', `${role}: call media failed (${failure.reason})`, failure.cause);
+      return throwError(() => failure);
+    }),
+  );
+}
