@@ -24,8 +24,6 @@ interface Line {
 const scenarioOptions: Record<string, ServerOptions> = {
   '05b-info-chat-hook-no-policy': { relay: { policy: 'any', delayMs: 5 } },
   '05c-info-chat-hook-disabled': { relay: { policy: 'off', delayMs: 5 } },
-  // Stock duplicate-login behaviour; the design's stricter rule is tested in duplicate-login.test.ts.
-  '06a-duplicate-login-new-sessid': { duplicateLogin: 'sessid' },
   '10-server-ping': { serverPingMs: 300 },
 };
 /** 09b/09c grant permissions at runtime with the `verto perm` console API, which the dev server does not model. */
