@@ -9,8 +9,9 @@ async function main(): Promise<void> {
   try {
     cli = parseCliOptions(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    console.error(USAGE);
+    const message = error instanceof Error ? error.message : String(error);
+    // Our own messages end with the usage already; parseArgs' (unknown flag) do not.
+    console.error(message.includes(USAGE) ? message : `${message}\n${USAGE}`);
     process.exit(2);
   }
   if (cli.help) {
