@@ -7,8 +7,9 @@ export const A: DirectoryUser = { id: 'f76a2c1a-8128-49db-8ed9-b68cd9832242', pa
 export const B: DirectoryUser = { id: '3190fbdf-4b4b-4226-b25b-57e83b45884e', password: 'e2835b30-33f3-4123-9220-87bb8c50cc67', allowedMethods: 'verto', allowedEventChannels: C1 };
 export const X: DirectoryUser = { id: 'b40a09d3-0657-4bb1-bcd8-92abeea2febd', password: 'bd3010fe-f997-45ae-b372-6c7463612e36', allowedMethods: 'verto', allowedEventChannels: C2 };
 
-export function fixtureStore(): CredentialStore {
+/** A, B and X, with `jsonrpc-allowed-methods` as given (the first capture used `verto`, the later one deploy/'s locked-down list). */
+export function fixtureStore(allowedMethods = 'verto'): CredentialStore {
   const store = new CredentialStore();
-  [A, B, X].forEach((user) => store.addUser(user));
+  [A, B, X].forEach((user) => store.addUser({ ...user, allowedMethods }));
   return store;
 }
