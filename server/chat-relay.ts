@@ -42,10 +42,9 @@ function validAddress(s: string): boolean {
 
 const validBody = (body: string): boolean => body.length % 4 === 0 && BASE64.test(body);
 
-/** The channels a user may use, split on commas and white space; `__ANY__` and anything that is not an id never match. */
+/** The channels a user may use, split on commas and white space; anything that is not an id (`__ANY__` included) never matches. */
 function channelsOf(lookup: ChannelsLookup, address: string): Set<string> {
-  const tokens = (lookup(address) ?? '').split(SEPARATORS);
-  return new Set(tokens.filter((token) => token !== '__ANY__' && ID.test(token)));
+  return new Set((lookup(address) ?? '').split(SEPARATORS).filter((token) => ID.test(token)));
 }
 
 function shareChannel(lookup: ChannelsLookup, a: string, b: string): boolean {
@@ -57,14 +56,16 @@ function shareChannel(lookup: ChannelsLookup, a: string, b: string): boolean {
 export function decideRelay(event: ChatEvent, lookup: ChannelsLookup, policy: RelayPolicy): RelayDecision {
   if (policy === 'off') return { deliver: false, reason: 'relay switched off' };
   const { from, fromUser, fromHost, body } = event;
-  if (!(validAddress(from) && validId(fromHost) && from === `${fromUser}@${fromHost}`)) return { deliver: false, reason: 'sender headers missing or inconsistent' };
+  // A valid `from` that is exactly from_user@from_host also makes from_host a valid id.
+  if (!(validAddress(from) && from === `${fromUser}@${fromHost}`)) return { deliver: false, reason: 'sender headers missing or inconsistent' };
   if (event.to === '') return { deliver: false, reason: 'no target' };
   const target = event.to.includes('@') ? event.to : `${event.to}@${fromHost}`;
   if (!validAddress(target)) return { deliver: false, reason: 'target is not a user id' };
   if (body === '') return { deliver: false, reason: 'empty body' };
   // The hook measures bytes; base64 is ASCII, so a longer UTF-8 body fails the base64 rule anyway.
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) return { deliver: false, reason: `body over ${MAX_BODY_BYTES} bytes` };
-  if (body.includes('|') || !validBody(body)) return { deliver: false, reason: 'body is not plain base64' };
+  // Base64 has no `|`, the chat API's separator, so this also keeps the chat API's argument whole.
+  if (!validBody(body)) return { deliver: false, reason: 'body is not plain base64' };
   if (policy === 'same-channel' && !shareChannel(lookup, from, target)) return { deliver: false, reason: 'no shared channel' };
   return { deliver: true, target };
 }

@@ -98,7 +98,7 @@ async function replay(name: string, lines: readonly Line[], server: RunningServe
       }
       case 'close': {
         if (serverCloses(lines, index)) {
-          expect(await client!.closed).toEqual({ code: line.frame.code, reason: line.frame.reason });
+          expect(await within(client!.closed, `${name} line ${index + 1}: the server to close ${line.client}`)).toEqual({ code: line.frame.code, reason: line.frame.reason });
         } else {
           if (sentSinceGrace) {
             // Anything that should not have arrived (a non-local broadcast, a refused relay) would be here by now.
@@ -106,7 +106,7 @@ async function replay(name: string, lines: readonly Line[], server: RunningServe
             sentSinceGrace = false;
           }
           if (line.frame.code === 1006) client!.ws.terminate();
-          const closed = line.frame.code === 1006 ? await client!.closed : await client!.close();
+          const closed = await within(line.frame.code === 1006 ? client!.closed : client!.close(), `${name} line ${index + 1}: ${line.client} to close`);
           expect(closed.code).toBe(line.frame.code);
         }
         expect({ client: line.client, unexpected: client!.received }).toEqual({ client: line.client, unexpected: [] });
@@ -117,6 +117,15 @@ async function replay(name: string, lines: readonly Line[], server: RunningServe
         break;
     }
   }
+}
+
+/** A close that never comes fails the scenario with its line instead of hanging it. */
+function within<T>(promise: Promise<T>, what: string, ms = 2000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function sortKeys(value: unknown): unknown {

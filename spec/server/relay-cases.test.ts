@@ -20,6 +20,26 @@ const table = JSON.parse(readFileSync(join(__dirname, '..', 'support', 'relay-ca
 const { domain } = table;
 const bodyOf = (c: RelayCase): string => (typeof c.body === 'string' ? c.body : c.body.unit.repeat(c.body.times));
 
+/** Why the server drops each refused case (the reason it logs and reports); the table itself says only whether. */
+const REASONS: Readonly<Record<string, string>> = {
+  'other channel': 'no shared channel',
+  'unknown target': 'no shared channel',
+  '__ANY__ on the target matches nothing': 'no shared channel',
+  '__ANY__ on both matches nothing': 'no shared channel',
+  'empty body': 'empty body',
+  'plain text body': 'body is not plain base64',
+  'raw JSON body': 'body is not plain base64',
+  'unpadded base64': 'body is not plain base64',
+  'url-safe base64': 'body is not plain base64',
+  'pipe in body': 'body is not plain base64',
+  'padding inside': 'body is not plain base64',
+  'body over 64 KiB': 'body over 65536 bytes',
+  'target with a space': 'target is not a user id',
+  'target with a pipe': 'target is not a user id',
+  'empty target': 'no target',
+  'target in another domain': 'no shared channel',
+};
+
 describe('the relay decision against every case of spec/support/relay-cases.json', () => {
   it('holds enough cases to mean something', () => {
     expect(table.cases.length).toBeGreaterThanOrEqual(20);
@@ -33,6 +53,17 @@ describe('the relay decision against every case of spec/support/relay-cases.json
     const decision = decideRelay(event, lookup, 'same-channel');
     expect({ deliver: decision.deliver }).toEqual({ deliver: c.deliver });
     if (decision.deliver) expect(decision.target).toBe(c.to.includes('@') ? c.to : `${c.to}@${domain}`);
+    else if (c.name in REASONS) expect(decision.reason).toBe(REASONS[c.name]);
+  });
+
+  it('drops a message whose sender headers are not a valid, consistent id@domain (a directory id the hook would not pass on)', () => {
+    const lookup = (): string => 'c1';
+    const body = 'eyJhIjoxfQ==';
+    const sender = (from: string, fromUser: string, fromHost: string): ChatEvent => ({ from, fromUser, fromHost, to: 'bob', body });
+    for (const event of [sender('al ice@pbx.test', 'al ice', 'pbx.test'), sender('alice@pbx.test', 'mallory', 'pbx.test'), sender('alice@pbx.test', 'alice', '')]) {
+      expect(decideRelay(event, lookup, 'same-channel')).toEqual({ deliver: false, reason: 'sender headers missing or inconsistent' });
+    }
+    expect(decideRelay(sender('alice@pbx.test', 'alice', 'pbx.test'), lookup, 'same-channel')).toEqual({ deliver: true, target: 'bob@pbx.test' });
   });
 
   describe('through the running server (alice sends each case over a socket, bob is logged in)', () => {

@@ -60,7 +60,8 @@ describe('two tabs on one channel URL (the npm start story, over real sockets)',
       id: 'invite-1',
       error: { code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' },
     });
-    // The methods the client uses still work on that socket.
+    // verto.* methods the client does not use are refused too; those it uses still work on that socket.
+    expect((await socket.call('verto.unsubscribe', { eventChannel: config.channelId })).error).toEqual({ code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' });
     expect((await socket.call('verto.ping', {})).result.message).toBe('PONG');
     await socket.close();
   });
