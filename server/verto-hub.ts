@@ -362,15 +362,17 @@ export class VertoHub {
       const at = address.indexOf('@');
       return address.slice(at + 1) === this.options.domain ? this.options.store.findUser(address.slice(0, at))?.allowedEventChannels : undefined;
     };
-    const event = { from: session.uid, fromUser: session.user.id, fromHost: this.options.domain, to: chat.to, body: chat.body };
+    // The event names the sender as it is now, even if the socket logs in as someone else before delivery.
+    const from = session.uid;
+    const event = { from, fromUser: session.user.id, fromHost: this.options.domain, to: chat.to, body: chat.body };
     for (let copy = 0; copy < chat.copies; copy += 1) {
       const decision = decideRelay(event, lookup, this.options.relay.policy);
       if (!decision.deliver) {
         this.log(session, `relay to ${chat.to} dropped: ${decision.reason}`);
-        this.options.events.emit('relay-dropped', { from: session.uid, to: chat.to, reason: decision.reason });
+        this.options.events.emit('relay-dropped', { from, to: chat.to, reason: decision.reason });
       } else {
         const { delayMs, jitterMs } = this.options.relay;
-        this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, session.uid, decision.target, chat.body));
+        this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, from, decision.target, chat.body));
       }
     }
     // SENT only means "event fired", whatever happens to the message.

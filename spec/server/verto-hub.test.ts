@@ -1,7 +1,7 @@
 import { createServerEvents } from '../../server/server-events';
 import { silentLogger } from '../../server/logger';
 import { SessionHandle, VertoHub, VertoSocket } from '../../server/verto-hub';
-import { A, B, C1, fixtureStore } from './support/fixture-users';
+import { A, B, C1, fixtureStore, X } from './support/fixture-users';
 import { Loose } from './support/test-client';
 
 /** A socket the hub writes to; the test plays the transport and reports the close back. */
@@ -110,5 +110,18 @@ describe('the hub over abstract sockets: every way a session ends leaves the reg
     expect(hub.sizes()).toEqual({ sessions: 1, sessids: 1, logins: 1, channels: 1 });
     for (const s of [holder, intruder, flood]) s.handle.onClose(1006);
     expect(hub.sizes()).toEqual(EMPTY);
+  });
+
+  it('names a msg’s sender as it was when sent, even when the socket logs in as another user before the relay delivers it', () => {
+    const a = open();
+    const b = open();
+    login(a.handle, A, 'sa');
+    login(b.handle, B, 'sb');
+    rpc(a.handle, 'verto.info', { msg: { to: B.id, body: 'aGk=' } });
+    login(a.handle, X, 'ignored');
+    jest.advanceTimersByTime(10);
+    expect(b.socket.take('verto.info').map((f) => f.params.msg.from)).toEqual([`${A.id}@localhost`]);
+    a.handle.onClose(1000);
+    b.handle.onClose(1000);
   });
 });
