@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { splitPermissionValue } from './permission-list';
 
 /** One verto user as a FreeSWITCH directory entry describes it. */
 export interface DirectoryUser {
   /** The bare user id (the `login` a client sends, before any `@domain`). */
   readonly id: string;
   readonly password: string;
-  /** `jsonrpc-allowed-event-channels`. */
-  readonly channels: readonly string[];
-  /** `jsonrpc-allowed-methods` (`login` is always allowed on top). */
-  readonly methods: readonly string[];
+  /**
+   * The directory params as written (empty when absent): mod_verto and the relay hook each split
+   * them their own way (server/permission-list.ts, server/chat-relay.ts).
+   */
+  readonly allowedMethods: string;
+  readonly allowedEventChannels: string;
 }
 
-/** The methods an issued client gets, as the production directory template grants them. */
-export const ISSUED_CLIENT_METHODS: readonly string[] = ['verto'];
+/** The methods an issued client gets: exactly those the client uses, as the production directory grants them. */
+export const ISSUED_CLIENT_METHODS = 'verto.subscribe,verto.broadcast,verto.info,verto.ping';
 
 /**
  * Channels and users: the part of Django (channels, issued clients) and of the FreeSWITCH directory
@@ -36,7 +39,7 @@ export class CredentialStore {
   /** A fresh client (UUID id and password) allowed on exactly this channel, as Django issues one per page load. */
   issueClient(channelId: string): DirectoryUser {
     if (!this.hasChannel(channelId)) throw new Error(`unknown channel ${channelId}`);
-    const user: DirectoryUser = { id: randomUUID(), password: randomUUID(), channels: [channelId], methods: ISSUED_CLIENT_METHODS };
+    const user: DirectoryUser = { id: randomUUID(), password: randomUUID(), allowedMethods: ISSUED_CLIENT_METHODS, allowedEventChannels: channelId };
     this.users.set(user.id, user);
     return user;
   }
@@ -44,7 +47,7 @@ export class CredentialStore {
   /** Adds a directory user; its event channels become channels pages can be opened for. */
   addUser(user: DirectoryUser): void {
     this.users.set(user.id, user);
-    for (const channel of user.channels) if (channel !== '__ANY__') this.channelIds.add(channel);
+    for (const channel of splitPermissionValue(user.allowedEventChannels)) if (channel !== '__ANY__') this.channelIds.add(channel);
   }
 
   findUser(id: string): DirectoryUser | undefined {

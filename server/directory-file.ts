@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { CredentialStore, DirectoryUser } from './credential-store';
-import { parsePermissionList } from './permission-list';
 
 /** Users found in a FreeSWITCH directory document, with the domain each was declared under. */
 export interface DirectoryContents {
@@ -35,8 +34,8 @@ function userFrom(node: XmlNode): DirectoryUser | undefined {
   return {
     id,
     password,
-    channels: parsePermissionList(params.get('jsonrpc-allowed-event-channels') ?? ''),
-    methods: parsePermissionList(params.get('jsonrpc-allowed-methods') ?? ''),
+    allowedMethods: params.get('jsonrpc-allowed-methods') ?? '',
+    allowedEventChannels: params.get('jsonrpc-allowed-event-channels') ?? '',
   };
 }
 

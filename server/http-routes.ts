@@ -11,6 +11,8 @@ export interface RouteOptions {
   readonly staticDirs: readonly string[];
   /** Fallback for the CSP when a request's Host header is missing or odd. */
   readonly defaultHost: string;
+  /** The directory domain: pages configure `login` as `<id>@<domain>`. */
+  readonly domain: string;
   readonly logger: Logger;
 }
 
@@ -61,7 +63,7 @@ export function createRequestHandler(options: RouteOptions): (req: IncomingMessa
     const html = renderChannelPage(options.template, {
       vertoUrl: '/verto',
       channelId,
-      login: client.id,
+      login: `${client.id}@${options.domain}`,
       password: client.password,
       iceServers: [],
       indexUrl: '/',

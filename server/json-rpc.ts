@@ -4,17 +4,19 @@ export type JsonObject = { [key: string]: JsonValue };
 
 export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** mod_verto's error texts (protocol doc §2.3), kept in one place so tests and handlers agree. */
+/** mod_verto's error texts, kept in one place so tests and handlers agree. */
 export const ERR = {
   invalidRequest: { code: -32600, message: 'Invalid Request' },
   invalidMessage: { code: -32600, message: 'Invalid message' },
   authRequired: { code: -32000, message: 'Authentication Required' },
   missingParams: { code: -32001, message: 'Missing params' },
   missingPasswd: { code: -32001, message: 'Missing passwd' },
+  /** A login without `@domain` on a profile without force-register-domain. */
+  improperCredentials: { code: -32001, message: 'Missing or improper credentials' },
   loginIncorrect: { code: -32001, message: 'Login Incorrect' },
   authFailure: { code: -32001, message: 'Authentication Failure' },
   sessionInUse: { code: -32001, message: 'Session in use' },
-  /** Not a FreeSWITCH text: our max-clients-per-channel limit, reported like any refused login. */
+  /** Not a FreeSWITCH text: the development-only max-clients-per-channel limit, reported like any refused login. */
   channelFull: { code: -32001, message: 'Channel full' },
   invalidMethod: { code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' },
 } as const;

@@ -1,5 +1,5 @@
 import { CredentialStore } from './credential-store';
-import { parseCliOptions, USAGE } from './cli-options';
+import { HELP, parseCliOptions, USAGE } from './cli-options';
 import { loadDirectoryFile } from './directory-file';
 import { startServer } from './server';
 
@@ -9,9 +9,14 @@ async function main(): Promise<void> {
   try {
     cli = parseCliOptions(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    console.error(USAGE);
+    const message = error instanceof Error ? error.message : String(error);
+    // Our own messages end with the usage already; parseArgs' (unknown flag) do not.
+    console.error(message.includes(USAGE) ? message : `${message}\n${USAGE}`);
     process.exit(2);
+  }
+  if (cli.help) {
+    console.log(HELP);
+    return;
   }
   let store = new CredentialStore();
   let domain = cli.domain;
@@ -20,10 +25,17 @@ async function main(): Promise<void> {
     store = loaded.store;
     domain ??= loaded.domains[0];
   }
-  const server = await startServer({ host: cli.host, port: cli.port, domain, store });
+  const server = await startServer({
+    host: cli.host,
+    port: cli.port,
+    domain,
+    store,
+    forceRegisterDomain: cli.forceRegisterDomain,
+    limits: { rateLimit: cli.rateLimit, maxClientsPerChannel: cli.maxClientsPerChannel },
+  });
   console.log(`verto-peer development server: open ${server.url}/ in two tabs`);
   const stop = (signal: string): void => {
-    console.log(`${signal}: closing sockets (1001) and stopping`);
+    console.log(`${signal}: dropping sockets and stopping`);
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

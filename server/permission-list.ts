@@ -1,8 +1,11 @@
 /**
- * mod_verto's permission lists (`jsonrpc-allowed-methods`, `jsonrpc-allowed-event-channels`):
- * comma-separated, or space-separated when the value contains a space; `__ANY__` allows everything.
+ * mod_verto's permission lists (`jsonrpc-allowed-methods`, `jsonrpc-allowed-event-channels`) as one
+ * socket holds them: either every name, or a set of names (kept in lower case: lookups ignore case).
  */
-export function parsePermissionList(value: string): string[] {
+export type Grants = 'any' | ReadonlySet<string>;
+
+/** A directory value split as mod_verto splits it: on commas, or on spaces when the value holds one. */
+export function splitPermissionValue(value: string): string[] {
   const separator = value.includes(' ') ? ' ' : ',';
   return value
     .split(separator)
@@ -10,8 +13,22 @@ export function parsePermissionList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-/** A name is allowed when it, or its main part before the first `.`, is listed (lookup ignores case, as mod_verto's). */
-export function isPermitted(list: readonly string[], name: string): boolean {
-  const wanted = [name.toLowerCase(), name.split('.')[0].toLowerCase()];
-  return list.some((item) => item === '__ANY__' || wanted.includes(item.toLowerCase()));
+/**
+ * Adds a directory value to what a socket already holds, as each login does. The whole value
+ * `__ANY__` changes nothing (a first login then holds every name); any other value, empty or
+ * absent included, restricts the socket to the names listed so far, so a second login on one
+ * socket adds its user's names to the first user's.
+ */
+export function grant(current: Grants | undefined, value: string): Grants {
+  if (value.toLowerCase() === '__any__') return current ?? 'any';
+  const names = new Set(current === undefined || current === 'any' ? [] : current);
+  for (const item of splitPermissionValue(value)) names.add(item.toLowerCase());
+  return names;
+}
+
+/** A name is allowed when it, or its main part before the first `.`, is granted. */
+export function isPermitted(grants: Grants, name: string): boolean {
+  if (grants === 'any') return true;
+  const lower = name.toLowerCase();
+  return grants.has(lower) || grants.has(lower.split('.')[0]);
 }

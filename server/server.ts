@@ -8,16 +8,14 @@ import { CredentialStore } from './credential-store';
 import { createRequestHandler } from './http-routes';
 import { consoleLogger, Logger } from './logger';
 import { createServerEvents, ServerEvents } from './server-events';
-import { VertoHub, VertoTiming } from './verto-hub';
+import { DevelopmentLimits, VertoHub, VertoTiming } from './verto-hub';
 
-export interface ServerLimits {
-  /** Largest inbound frame in bytes; a bigger one closes the socket with 1009 (mod_verto: 1,000,000). */
+export interface ServerLimits extends DevelopmentLimits {
+  /**
+   * Largest inbound message in bytes (mod_verto: 999,999). A bigger one gets a close frame 1000 and the
+   * TCP connection dropped at once, as mod_verto does; a client may see 1000 or 1006.
+   */
   readonly maxFrameBytes: number;
-  /** Token bucket per connection; running dry closes the socket with 1008. */
-  readonly messageBurst: number;
-  readonly messagesPerSecond: number;
-  /** Distinct clients logged in per channel; one more gets -32001 `Channel full`. */
-  readonly maxClientsPerChannel: number;
 }
 
 export interface ServerOptions {
@@ -25,10 +23,17 @@ export interface ServerOptions {
   readonly host?: string;
   /** Default 8080; 0 picks a free port. */
   readonly port?: number;
-  /** `force-register-domain`: user ids are `<login>@<domain>`. Default `localhost`. */
+  /** The directory domain: user ids are `<id>@<domain>`. Default `localhost`. */
   readonly domain?: string;
+  /**
+   * The profile's `force-register-domain` (default true, as the shipped verto.conf.xml): any domain
+   * part of a login is ignored and a bare id logs in. False: a login must be `id@<domain>`, and a
+   * bare id gets -32001 "Missing or improper credentials".
+   */
+  readonly forceRegisterDomain?: boolean;
   /** Channels and credentials; pass the same store to a restarted server to keep them. */
   readonly store?: CredentialStore;
+  /** The frame cap, and limits FreeSWITCH does not have (development only, off unless given). */
   readonly limits?: Partial<ServerLimits>;
   /** Server `verto.ping` after this many ms without inbound frames. Default 30 000. */
   readonly serverPingMs?: number;
@@ -36,8 +41,6 @@ export interface ServerOptions {
   readonly timing?: Partial<Omit<VertoTiming, 'serverPingMs'>>;
   /** The relay hook: policy (default `same-channel`), base delay (default 45 ms) and random extra delay (reorders). */
   readonly relay?: { readonly policy?: RelayPolicy; readonly delayMs?: number; readonly jitterMs?: number };
-  /** `credentials` (default): a new login punts older connections of that user; `sessid`: stock FreeSWITCH. */
-  readonly duplicateLogin?: 'credentials' | 'sessid';
   readonly logger?: Logger;
   /** Served under /static; default `dist/` (the bundle) then `static/`. */
   readonly staticDirs?: readonly string[];
@@ -55,16 +58,17 @@ export interface RunningServer {
   readonly events: ServerEvents;
   /** Requests that carried this login id while authenticating (e2e counts reconnect attempts with it). */
   loginAttempts(login: string): number;
-  /** Closes every socket with 1001 and resolves once the port is free (idempotent). */
+  /**
+   * Stops listening and drops every socket without a close frame (clients see 1006), as a FreeSWITCH
+   * shutdown does; resolves once the port is free (idempotent).
+   */
   close(): Promise<void>;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = {
-  maxFrameBytes: 1_000_000,
-  messageBurst: 200,
-  messagesPerSecond: 100,
-  maxClientsPerChannel: 50,
-};
+export const DEFAULT_LIMITS: ServerLimits = { maxFrameBytes: 999_999 };
+
+/** ws's own guard, far above any frame cap: ws would close a bigger message with 1009 before we see it. */
+const WS_MAX_PAYLOAD = 64 * 1024 * 1024;
 
 /** The repository root: the nearest directory above this file with a package.json (works from server/ and build/server/). */
 export function projectRoot(from = __dirname): string {
@@ -86,14 +90,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const hub = new VertoHub({
     domain,
+    forceRegisterDomain: options.forceRegisterDomain ?? true,
     store,
     logger,
     events,
     timing: { clientReadyMs: 100, eventDelayMs: 40, closeAfterMs: 50, ...options.timing, serverPingMs: options.serverPingMs ?? 30_000 },
     relay: { policy: 'same-channel', delayMs: 45, jitterMs: 0, ...options.relay },
-    duplicateLogin: options.duplicateLogin ?? 'credentials',
-    maxClientsPerChannel: limits.maxClientsPerChannel,
-    rateLimit: { burst: limits.messageBurst, perSecond: limits.messagesPerSecond },
+    limits: { rateLimit: limits.rateLimit, maxClientsPerChannel: limits.maxClientsPerChannel },
   });
 
   const http = createServer(
@@ -102,10 +105,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       template,
       staticDirs: options.staticDirs ?? [join(root, 'dist'), join(root, 'static')],
       defaultHost: host,
+      domain,
       logger,
     }),
   );
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(WS_MAX_PAYLOAD, limits.maxFrameBytes + 1) });
 
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
@@ -128,19 +132,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       req.socket.remoteAddress ?? 'unknown',
     );
     ws.on('message', (data, isBinary) => {
-      // mod_verto reads text; a binary frame is taken as text too.
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      if (isBinary) logger.debug(`[${session.label}] binary frame read as text`);
-      session.onText(text);
-    });
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        logger.info(`[${session.label}] limit hit: frame over ${limits.maxFrameBytes} bytes; closing 1009`);
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (bytes.length > limits.maxFrameBytes) {
+        // mod_verto (libks) answers with a close frame 1000 and closes the TCP connection without waiting.
+        logger.info(`[${session.label}] frame of ${bytes.length} bytes over ${limits.maxFrameBytes}; closing 1000 and dropping`);
         events.emit('limit', { client: session.label, limit: 'frame-size' });
-      } else {
-        logger.info(`[${session.label}] socket error: ${error.message}`);
+        ws.close(1000);
+        ws.terminate();
+        return;
       }
+      // mod_verto reads text; a binary frame is taken as text too.
+      if (isBinary) logger.debug(`[${session.label}] binary frame read as text`);
+      session.onText(bytes.toString('utf8'));
     });
+    ws.on('error', (error: Error) => logger.info(`[${session.label}] socket error: ${error.message}`));
     ws.on('close', (code) => session.onClose(code));
   });
 
@@ -156,22 +161,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const shutDown = async (): Promise<void> => {
     hub.shutdown();
-    // Refuse upgrades first (ws answers 503): a page retrying at once would otherwise join after this
-    // snapshot, and wss.close would wait for it forever.
+    // Stop listening first, then refuse upgrades under way (ws answers 503): a page that retries at
+    // once is refused instead of joining after the sockets were dropped.
+    const httpClosed = new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
     const wssClosed = new Promise<void>((resolve) => wss.close(() => resolve()));
-    const sockets = [...wss.clients];
-    for (const ws of sockets) ws.close(1001, 'server shutting down');
-    // A peer that never answers the close frame is cut after a short grace period.
-    const grace = setTimeout(() => sockets.forEach((ws) => ws.terminate()), 1000);
-    await Promise.all(
-      sockets.map((ws) => (ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => ws.once('close', () => resolve())))),
-    );
-    clearTimeout(grace);
+    for (const ws of wss.clients) ws.terminate();
+    http.closeAllConnections();
     await wssClosed;
-    await new Promise<void>((resolve, reject) => {
-      http.close((error) => (error ? reject(error) : resolve()));
-      http.closeAllConnections();
-    });
+    await httpClosed;
     logger.info('[server] stopped');
   };
   let closing: Promise<void> | undefined;

@@ -3,9 +3,12 @@ import type { CredentialStore, DirectoryUser } from './credential-store';
 import { decideRelay, RelayPolicy } from './chat-relay';
 import { envelopeError, ERR, isJsonObject, JsonObject, JsonValue, Outcome, reply, request } from './json-rpc';
 import type { Logger } from './logger';
-import { isPermitted } from './permission-list';
+import { loginAddress, LoginRules } from './login-address';
+import { grant, Grants, isPermitted, splitPermissionValue } from './permission-list';
 import { RateLimit, RateLimiter } from './rate-limiter';
 import type { ServerEvents } from './server-events';
+import { SessionRegistry } from './session-registry';
+import { firedChat } from './verto-msg';
 
 /** The socket side the hub needs; `server.ts` adapts a `ws` WebSocket to it. */
 export interface VertoSocket {
@@ -30,34 +33,38 @@ export interface RelayOptions {
   readonly policy: RelayPolicy;
   /** Base delay of a relayed msg (captured: ~45). */
   readonly delayMs: number;
-  /** Extra random delay in [0, jitterMs) per msg; non-zero values reorder back-to-back messages (protocol doc §8.5). */
+  /** Extra random delay in [0, jitterMs) per msg; non-zero values reorder back-to-back messages. */
   readonly jitterMs: number;
 }
 
-export interface HubOptions {
-  readonly domain: string;
+/** Limits FreeSWITCH does not have, for development only; each is off when undefined. */
+export interface DevelopmentLimits {
+  /** Token bucket per connection; running dry closes the socket with 1008. */
+  readonly rateLimit?: RateLimit;
+  /** Distinct users logged in per channel; one more gets -32001 `Channel full`. */
+  readonly maxClientsPerChannel?: number;
+}
+
+export interface HubOptions extends LoginRules {
   readonly store: CredentialStore;
   readonly logger: Logger;
   readonly events: ServerEvents;
   readonly timing: VertoTiming;
   readonly relay: RelayOptions;
-  /**
-   * `credentials` (default, the design's rule): a new login of a user punts every older connection of that user.
-   * `sessid`: stock FreeSWITCH, where only a reused sessid punts (fixture 06a).
-   */
-  readonly duplicateLogin: 'credentials' | 'sessid';
-  readonly maxClientsPerChannel: number;
-  readonly rateLimit: RateLimit;
+  readonly limits: DevelopmentLimits;
 }
 
 interface Session {
   readonly tag: string;
   readonly socket: VertoSocket;
-  readonly limiter: RateLimiter;
-  /** Per subscribed channel, the next `eventSerno`. */
-  readonly subscriptions: Map<string, number>;
+  readonly limiter?: RateLimiter;
   user?: DirectoryUser;
+  /** `id@domain` of the current login: what chat delivery and broadcasts name. */
+  uid?: string;
   sessid?: string;
+  /** What this socket may call and use, gathered over its logins. */
+  methods?: Grants;
+  channels?: Grants;
   /** Punted, refused or over a limit: inbound frames are ignored until the socket is gone. */
   closing: boolean;
   pingTimer?: NodeJS.Timeout;
@@ -71,27 +78,27 @@ export interface SessionHandle {
   readonly label: string;
 }
 
-type AuthedSession = Session & { user: DirectoryUser };
+type AuthedSession = Session & { user: DirectoryUser; uid: string; methods: Grants; channels: Grants };
 type Handler = (session: AuthedSession, params: JsonObject | undefined) => Outcome;
 
-const isAuthed = (session: Session): session is AuthedSession => session.user !== undefined;
+const isAuthed = (session: Session): session is AuthedSession => session.user !== undefined && session.uid !== undefined && session.methods !== undefined && session.channels !== undefined;
 
 const nonEmpty = (v: JsonValue | undefined): v is string => typeof v === 'string' && v !== '';
 const labelOf = (session: Session): string => session.user?.id ?? session.tag;
 
 /**
  * mod_verto 1.11.1 plus the Lua MESSAGE relay, over abstract sockets: the auth gate, sessid binding,
- * punts, subscriptions, broadcasts, the msg relay and keepalive pings. Shapes follow shared/fixtures/verto.
+ * punts, subscriptions, broadcasts, the msg relay and keepalive pings. Shapes follow the transcripts
+ * in spec/server/fixtures/freeswitch-1.11.1.
  */
 export class VertoHub {
   private connectionCount = 0;
   /** One counter for every server-originated request, as mod_verto's process-wide one. */
   private nextRequestId = 1;
-  private readonly sessions = new Map<string, Session>();
-  private readonly byUser = new Map<string, Set<Session>>();
-  private readonly subscribers = new Map<string, Set<Session>>();
+  private readonly registry = new SessionRegistry<Session>();
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly loginCounts = new Map<string, number>();
+  private stopped = false;
   private readonly handlers: Record<string, Handler> = {
     login: () => ({ result: { message: 'logged in' } }),
     'verto.ping': () => ({ result: { message: 'PONG' } }),
@@ -109,12 +116,17 @@ export class VertoHub {
     return this.loginCounts.get(login.split('@')[0]) ?? 0;
   }
 
+  /** What the registry still holds (tests: every session that closed has left it). */
+  sizes(): ReturnType<SessionRegistry<Session>['sizes']> {
+    return this.registry.sizes();
+  }
+
   connect(socket: VertoSocket, remote: string): SessionHandle {
+    const { rateLimit } = this.options.limits;
     const session: Session = {
       tag: `conn-${++this.connectionCount}`,
       socket,
-      limiter: new RateLimiter(this.options.rateLimit),
-      subscriptions: new Map(),
+      limiter: rateLimit ? new RateLimiter(rateLimit) : undefined,
       closing: false,
     };
     this.log(session, `connect from ${remote}`);
@@ -129,17 +141,17 @@ export class VertoHub {
     };
   }
 
-  /** Stops every timer (server shutdown); sockets are closed by the transport. */
+  /** Stops every timer (server shutdown); the transport drops the sockets, and each close clears its ping. */
   shutdown(): void {
+    this.stopped = true;
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
-    for (const session of this.sessions.values()) clearTimeout(session.pingTimer);
   }
 
   private onText(session: Session, text: string): void {
     if (session.closing) return;
     this.armPing(session);
-    if (!session.limiter.take()) {
+    if (session.limiter && !session.limiter.take()) {
       this.log(session, 'limit hit: message rate; closing 1008');
       this.options.events.emit('limit', { client: labelOf(session), limit: 'rate' });
       this.drop(session);
@@ -179,7 +191,9 @@ export class VertoHub {
       if (refused) return reply(id, refused);
     }
     const handler = method !== undefined && Object.hasOwn(this.handlers, method) ? this.handlers[method] : undefined;
-    if (!isAuthed(session) || !handler || !isPermitted([...session.user.methods, 'login'], method ?? '')) {
+    // `login` is always allowed on top of the directory's jsonrpc-allowed-methods.
+    const permitted = method === 'login' || (isAuthed(session) && method !== undefined && isPermitted(session.methods, method));
+    if (!isAuthed(session) || !handler || !permitted) {
       this.debug(session, `refused method ${JSON.stringify(method ?? null)}`);
       return reply(id, { error: { ...ERR.invalidMethod } });
     }
@@ -207,52 +221,54 @@ export class VertoHub {
       return { error: { ...error } };
     };
     if (!nonEmpty(params.passwd)) return refuse(ERR.missingPasswd);
-    const user = this.options.store.findUser(loginId);
+    const address = loginAddress(params.login, this.options);
+    if (!address) return refuse(ERR.improperCredentials);
+    const user = address.domain === this.options.domain ? this.options.store.findUser(address.id) : undefined;
     if (!user) return refuse(ERR.loginIncorrect);
     if (user.password !== params.passwd) return refuse(ERR.authFailure);
-    if (session.user) {
-      // A repeated login is checked again (1.10.7+); it may not switch the connection to another user.
-      if (session.user.id !== user.id) return refuse(ERR.sessionInUse);
-      this.options.events.emit('login', { login: loginId, ok: true, reason: 'logged in again' });
-      return undefined;
-    }
-    if (this.channelFull(user)) {
+    if (!session.user && this.channelFull(user)) {
       this.options.events.emit('limit', { client: session.tag, limit: 'channel-full' });
       return refuse(ERR.channelFull);
     }
-    const sessid = nonEmpty(params.sessid) ? params.sessid : randomUUID();
-    const holder = this.sessions.get(sessid);
-    if (holder && holder.user?.id !== user.id) {
-      session.closing = true;
-      this.later(this.options.timing.closeAfterMs, () => session.socket.close(1000, ''));
-      return refuse(ERR.sessionInUse);
+    const uid = this.userId(user);
+    const again = session.user !== undefined;
+    if (!again) {
+      const sessid = nonEmpty(params.sessid) ? params.sessid : randomUUID();
+      const holder = this.registry.holderOf(sessid);
+      if (holder && holder.uid !== uid) {
+        // mod_verto refuses a takeover of a live session by another user and drops the socket.
+        session.closing = true;
+        this.later(this.options.timing.closeAfterMs, () => session.socket.close(1000, ''));
+        return refuse(ERR.sessionInUse);
+      }
+      session.sessid = sessid;
+      this.registry.bindSessid(session, sessid);
+      if (holder) this.punt(holder, 'sessid reused by a new login');
     }
+    // A login on a logged-in socket may switch it to another user: it keeps its sessid, and adds
+    // that user's permissions to those it had.
     session.user = user;
-    session.sessid = sessid;
-    this.sessions.set(sessid, session);
-    if (holder) this.punt(holder, 'sessid reused by a new login');
-    if (this.options.duplicateLogin === 'credentials') {
-      for (const other of this.byUser.get(user.id) ?? []) this.punt(other, 'same credentials logged in again');
+    session.uid = uid;
+    session.methods = grant(session.methods, user.allowedMethods);
+    session.channels = grant(session.channels, user.allowedEventChannels);
+    this.registry.setLogin(session, uid);
+    this.options.events.emit('login', { login: loginId, ok: true, reason: again ? 'logged in again' : 'logged in' });
+    if (again) {
+      this.log(session, `login again ok (sessid ${session.sessid})`);
+      return undefined;
     }
-    const own = this.byUser.get(user.id) ?? new Set<Session>();
-    own.add(session);
-    this.byUser.set(user.id, own);
-    this.log(session, `login ok (was ${session.tag}, sessid ${sessid})`);
-    this.options.events.emit('login', { login: loginId, ok: true, reason: 'logged in' });
+    this.log(session, `login ok (was ${session.tag}, sessid ${session.sessid})`);
     this.later(this.options.timing.clientReadyMs, () => this.sendRequest(session, 'verto.clientReady', { reattached_sessions: [] }));
     return undefined;
   }
 
   private channelFull(user: DirectoryUser): boolean {
-    return user.channels.some((channel) => {
-      if (channel === '__ANY__') return false;
-      let others = 0;
-      for (const [id, sessions] of this.byUser) {
-        const member = [...sessions][0]?.user;
-        if (id !== user.id && member?.channels.includes(channel)) others += 1;
-      }
-      return others >= this.options.maxClientsPerChannel;
-    });
+    const cap = this.options.limits.maxClientsPerChannel;
+    if (cap === undefined) return false;
+    const uid = this.userId(user);
+    const channelsOf = (u: DirectoryUser | undefined): string[] => splitPermissionValue(u?.allowedEventChannels ?? '').filter((c) => c !== '__ANY__');
+    const others = this.registry.logins().filter((login) => login !== uid).map((login) => channelsOf(this.options.store.findUser(login.split('@')[0])));
+    return channelsOf(user).some((channel) => others.filter((channels) => channels.includes(channel)).length >= cap);
   }
 
   private punt(target: Session, reason: string): void {
@@ -267,18 +283,7 @@ export class VertoHub {
   private drop(session: Session): void {
     session.closing = true;
     clearTimeout(session.pingTimer);
-    if (session.sessid && this.sessions.get(session.sessid) === session) this.sessions.delete(session.sessid);
-    if (session.user) {
-      const own = this.byUser.get(session.user.id);
-      own?.delete(session);
-      if (own?.size === 0) this.byUser.delete(session.user.id);
-    }
-    for (const channel of session.subscriptions.keys()) {
-      const subs = this.subscribers.get(channel);
-      subs?.delete(session);
-      if (subs?.size === 0) this.subscribers.delete(channel);
-    }
-    session.subscriptions.clear();
+    this.registry.remove(session);
   }
 
   private onClose(session: Session, code: number): void {
@@ -304,15 +309,9 @@ export class VertoHub {
     const unauthorized: string[] = [];
     const already: string[] = [];
     for (const channel of channels) {
-      if (!isPermitted(session.user.channels, channel)) unauthorized.push(channel);
-      else if (session.subscriptions.has(channel)) already.push(channel);
-      else {
-        session.subscriptions.set(channel, 0);
-        const subs = this.subscribers.get(channel) ?? new Set<Session>();
-        subs.add(session);
-        this.subscribers.set(channel, subs);
-        subscribed.push(channel);
-      }
+      if (!isPermitted(session.channels, channel)) unauthorized.push(channel);
+      else if (this.registry.subscribe(session, channel)) subscribed.push(channel);
+      else already.push(channel);
     }
     this.log(session, `subscribe ${JSON.stringify(channels)}: ok ${subscribed.length}, already ${already.length}, refused ${unauthorized.length}`);
     this.options.events.emit('subscribe', { client: session.user.id, channels: subscribed });
@@ -328,16 +327,7 @@ export class VertoHub {
     if (!channels) return { error: {} };
     const done: string[] = [];
     const notSubscribed: string[] = [];
-    for (const channel of channels) {
-      if (!session.subscriptions.delete(channel)) {
-        notSubscribed.push(channel);
-        continue;
-      }
-      const subs = this.subscribers.get(channel);
-      subs?.delete(session);
-      if (subs?.size === 0) this.subscribers.delete(channel);
-      done.push(channel);
-    }
+    for (const channel of channels) (this.registry.unsubscribe(session, channel) ? done : notSubscribed).push(channel);
     if (done.length === 0) return { error: { notSubscribedChannels: notSubscribed } };
     const result: JsonObject = { unsubscribedChannels: done };
     if (notSubscribed.length > 0) result.notSubscribedChannels = notSubscribed;
@@ -348,17 +338,15 @@ export class VertoHub {
     const channel = params?.eventChannel;
     // mod_verto reports broadcast failures inside `result`, with code -32002.
     if (!params || !nonEmpty(channel)) return { result: { message: 'eventChannel not specified.', code: -32002 } };
-    if (!isPermitted(session.user.channels, channel)) return { result: { message: 'Permission Denied.', code: -32002 } };
+    if (!isPermitted(session.channels, channel)) return { result: { message: 'Permission Denied.', code: -32002 } };
     // Without localBroadcast the core dispatcher skips mod_verto's own binding: no verto client sees it.
     if (params.localBroadcast !== true) return { result: {} };
     const base: JsonObject = { ...params };
     for (const key of ['userid', 'sessid', 'eventSerno', 'subscribedChannel']) delete base[key];
-    base.userid = this.userId(session.user);
+    base.userid = session.uid;
     base.sessid = session.sessid ?? '';
-    for (const subscriber of this.subscribers.get(channel) ?? []) {
-      const serno = subscriber.subscriptions.get(channel) ?? 0;
-      subscriber.subscriptions.set(channel, serno + 1);
-      const eventParams: JsonObject = { ...base, eventSerno: serno, subscribedChannel: channel };
+    for (const subscriber of this.registry.subscribersOf(channel)) {
+      const eventParams: JsonObject = { ...base, eventSerno: this.registry.nextSerno(subscriber, channel), subscribedChannel: channel };
       this.later(this.options.timing.eventDelayMs, () => this.sendRequest(subscriber, 'verto.event', eventParams));
     }
     return { result: {} };
@@ -366,35 +354,43 @@ export class VertoHub {
 
   private info(session: AuthedSession, params: JsonObject | undefined): Outcome {
     if (!params) return { error: { message: 'Params data missing', code: -32002 } };
-    const msg = params.msg;
-    if (msg === undefined) return { result: { message: 'SENT' } };
-    const to = isJsonObject(msg) ? msg.to : undefined;
-    const body = isJsonObject(msg) ? msg.body : undefined;
-    if (!nonEmpty(to) || !nonEmpty(body)) return { error: { message: 'INVALID MESSAGE to and body params required' } };
-    const from = this.userId(session.user);
-    const decision = decideRelay(session.user, to, body, this.options.domain, this.options.store, this.options.relay.policy);
-    if (!decision.deliver) {
-      this.log(session, `relay to ${to} dropped: ${decision.reason}`);
-      this.options.events.emit('relay-dropped', { from, to, reason: decision.reason });
-    } else {
-      const { delayMs, jitterMs } = this.options.relay;
-      this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, from, decision.target, body));
+    // Without msg (and without the call-related fields we do not model) mod_verto answers an empty result.
+    if (!('msg' in params)) return { result: {} };
+    const chat = firedChat(params.msg);
+    if (!chat) return { error: { message: 'INVALID MESSAGE to and body params required' } };
+    const lookup = (address: string): string | undefined => {
+      const at = address.indexOf('@');
+      return address.slice(at + 1) === this.options.domain ? this.options.store.findUser(address.slice(0, at))?.allowedEventChannels : undefined;
+    };
+    // The event names the sender as it is now, even if the socket logs in as someone else before delivery.
+    const from = session.uid;
+    const event = { from, fromUser: session.user.id, fromHost: this.options.domain, to: chat.to, body: chat.body };
+    for (let copy = 0; copy < chat.copies; copy += 1) {
+      const decision = decideRelay(event, lookup, this.options.relay.policy);
+      if (!decision.deliver) {
+        this.log(session, `relay to ${chat.to} dropped: ${decision.reason}`);
+        this.options.events.emit('relay-dropped', { from, to: chat.to, reason: decision.reason });
+      } else {
+        const { delayMs, jitterMs } = this.options.relay;
+        this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, from, decision.target, chat.body));
+      }
     }
     // SENT only means "event fired", whatever happens to the message.
     return { result: { message: 'SENT' } };
   }
 
+  /** mod_verto's chat interface: every logged-in socket whose login is exactly `target` gets the same request. */
   private deliverChat(sender: Session, from: string, target: string, body: string): void {
-    const at = target.indexOf('@');
-    const domainOk = target.slice(at + 1) === this.options.domain;
-    const receivers = domainOk ? [...(this.byUser.get(target.slice(0, at)) ?? [])] : [];
+    const receivers = this.registry.sessionsOf(target);
     if (receivers.length === 0) this.log(sender, `relay to ${target} dropped: nobody online`);
-    for (const receiver of receivers) this.sendRequest(receiver, 'verto.info', { msg: { from, to: target, body } });
+    const frame = request(this.nextRequestId++, 'verto.info', { msg: { from, to: target, body } });
+    for (const receiver of receivers) this.write(receiver, frame);
     this.options.events.emit('relayed', { from, to: target, deliveries: receivers.length });
   }
 
   private armPing(session: Session): void {
     clearTimeout(session.pingTimer);
+    if (this.stopped || session.closing) return;
     session.pingTimer = setTimeout(() => {
       this.sendRequest(session, 'verto.ping', { serno: Math.floor(Date.now() / 1000) });
       this.armPing(session);
@@ -415,6 +411,7 @@ export class VertoHub {
   }
 
   private later(ms: number, action: () => void): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       action();

@@ -3,7 +3,7 @@ import { A, B, C1, fixtureStore } from './support/fixture-users';
 import { captureLogger, loggedIn, startTestServer } from './support/start';
 import { TestClient } from './support/test-client';
 
-describe('auth gate and login (protocol doc §4.1, §2.3; fixture 02)', () => {
+describe('auth gate and login (fixture 02)', () => {
   let server: RunningServer;
   const logger = captureLogger();
   beforeEach(async () => {
@@ -33,8 +33,9 @@ describe('auth gate and login (protocol doc §4.1, §2.3; fixture 02)', () => {
     await client.request('verto.clientReady');
     expect((await client.call('login', { login: A.id, passwd: A.password })).result.message).toBe('logged in');
     expect((await client.call('login', { login: A.id, passwd: 'wrong' })).error.message).toBe('Authentication Failure');
-    // A repeated login may not turn the connection into another user.
-    expect((await client.call('login', { login: B.id, passwd: B.password })).error).toEqual({ code: -32001, message: 'Session in use' });
+    // A failed repeat leaves the connection logged in; a repeat as another user goes through (duplicate-login.test.ts).
+    expect((await client.call('verto.ping', {})).result.message).toBe('PONG');
+    expect((await client.call('login', { login: B.id, passwd: B.password })).result.message).toBe('logged in');
     expect(await client.quietFor(60)).toEqual([]);
     expect((await client.call('verto.ping', {})).result.message).toBe('PONG');
     await client.close();
@@ -72,5 +73,27 @@ describe('auth gate and login (protocol doc §4.1, §2.3; fixture 02)', () => {
     await client.close();
     await server.close();
     expect(logger.lines.some((l) => l.startsWith(`[${A.id}] close 1000`))).toBe(true);
+  });
+
+  it('logs in a bare id or any id@domain by default (force-register-domain)', async () => {
+    for (const login of [A.id, `${A.id}@localhost`, `${A.id}@evil.example`]) {
+      const client = await TestClient.open(server.vertoUrl);
+      expect((await client.call('login', { login, passwd: A.password })).result.message).toBe('logged in');
+      await client.close();
+    }
+  });
+});
+
+describe('a profile without force-register-domain', () => {
+  let server: RunningServer;
+  afterEach(() => server.close());
+
+  it('needs id@<domain>: a bare id gets Missing or improper credentials, another domain Login Incorrect', async () => {
+    server = await startTestServer({ store: fixtureStore(), forceRegisterDomain: false });
+    const client = await TestClient.open(server.vertoUrl);
+    expect((await client.call('login', { login: A.id, passwd: A.password })).error).toEqual({ code: -32001, message: 'Missing or improper credentials' });
+    expect((await client.call('login', { login: `${A.id}@evil.example`, passwd: A.password })).error).toEqual({ code: -32001, message: 'Login Incorrect' });
+    expect((await client.call('login', { login: `${A.id}@localhost`, passwd: A.password, sessid: 'dom' })).result).toEqual({ message: 'logged in', sessid: 'dom' });
+    await client.close();
   });
 });

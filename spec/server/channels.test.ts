@@ -2,7 +2,7 @@ import type { RunningServer } from '../../server/server';
 import { A, B, C1, C2, fixtureStore, X } from './support/fixture-users';
 import { loggedIn, startTestServer, subscribed } from './support/start';
 
-describe('subscribe and broadcast (protocol doc §4.3, §4.4; fixtures 03, 04)', () => {
+describe('subscribe and broadcast (fixtures 03, 04)', () => {
   let server: RunningServer;
   beforeEach(async () => {
     server = await startTestServer({ store: fixtureStore() });
@@ -39,7 +39,7 @@ describe('subscribe and broadcast (protocol doc §4.3, §4.4; fixtures 03, 04)',
     });
     const dropped = new Promise((resolve) => server.events.once('relay-dropped', resolve));
     expect((await a.call('verto.info', { msg: { to: X.id, body: 'aGk=' } })).result.message).toBe('SENT');
-    expect(await dropped).toEqual({ from: `${A.id}@localhost`, to: X.id, reason: 'not in the same channel' });
+    expect(await dropped).toEqual({ from: `${A.id}@localhost`, to: X.id, reason: 'no shared channel' });
     expect(await x.quietFor(60)).toEqual([]);
     await Promise.all([a.close(), x.close()]);
   });

@@ -16,14 +16,14 @@ function silentClient(port: number): Promise<Socket> {
 }
 
 /**
- * A page retries at once when the server closes it with 1001 (backoff step 0). While close() waits
- * for slower sockets, that retry used to be accepted, and close() then waited forever for it (found
- * by `npm run bench`, reconnect benchmark: 20 restarts with two pages).
+ * A page retries at once when its socket drops (backoff step 0). A retry accepted during close()
+ * used to make close() wait forever for it (found by `npm run bench`, reconnect benchmark: 20
+ * restarts with two pages). A client that never answers a close frame must not hold close() up either.
  */
 describe('server close while a client reconnects at once', () => {
   it('refuses new connections during close and still resolves', async () => {
     const server = await startTestServer();
-    const slow = await silentClient(server.port); // keeps close() in its 1 s grace period
+    const slow = await silentClient(server.port);
     const eager = new WebSocket(server.vertoUrl);
     await new Promise<void>((resolve, reject) => {
       eager.once('open', () => resolve());
@@ -50,6 +50,7 @@ describe('server close while a client reconnects at once', () => {
     slow.destroy();
     again?.terminate();
     expect(outcome).toBe('closed');
-    expect(await retry).toBe('refused 503');
+    // The port is closed before the sockets drop; an upgrade already under way would get 503.
+    expect(await retry).toMatch(/^(error connect ECONNREFUSED|refused 503)/);
   }, 10_000);
 });

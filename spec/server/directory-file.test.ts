@@ -1,30 +1,29 @@
 import { join } from 'node:path';
 import { CredentialStore } from '../../server/credential-store';
 import { loadDirectoryFile, parseDirectory } from '../../server/directory-file';
-import { isPermitted, parsePermissionList } from '../../server/permission-list';
 import { startTestServer } from './support/start';
 import { TestClient } from './support/test-client';
 
 const FILE = join(__dirname, 'fixtures', 'directory.xml');
 
 describe('FreeSWITCH directory files', () => {
-  it('reads users with their passwords, methods and event channels (comma- or space-separated); skips pointers and password-less users', () => {
+  it('reads users with their passwords and permission params as written; skips pointers and password-less users', () => {
     const { store, domains } = loadDirectoryFile(FILE);
     expect(domains).toEqual(['pbx.example.org']);
     expect(store.findUser('11111111-1111-4111-8111-111111111111')).toEqual({
       id: '11111111-1111-4111-8111-111111111111',
       password: 'pw-one',
-      methods: ['verto'],
-      channels: ['room-a', 'room-b'],
+      allowedMethods: 'verto',
+      allowedEventChannels: 'room-a,room-b',
     });
-    expect(store.findUser('22222222-2222-4222-8222-222222222222')?.channels).toEqual(['room-b', 'room-c']);
+    expect(store.findUser('22222222-2222-4222-8222-222222222222')?.allowedEventChannels).toBe('room-b room-c');
     expect(store.findUser('no-password')).toBeUndefined();
     expect(['room-a', 'room-b', 'room-c'].every((c) => store.hasChannel(c))).toBe(true);
   });
 
-  it('accepts an <include> root, and users without jsonrpc-allowed-methods get no methods (only login)', () => {
+  it('accepts an <include> root; absent permission params read as empty (mod_verto then allows only login)', () => {
     const xml = '<include><domain name="d"><users><user id="u"><params><param name="password" value="p"/></params></user></users></domain></include>';
-    expect(parseDirectory(xml)).toEqual({ domains: ['d'], users: [{ id: 'u', password: 'p', methods: [], channels: [] }] });
+    expect(parseDirectory(xml)).toEqual({ domains: ['d'], users: [{ id: 'u', password: 'p', allowedMethods: '', allowedEventChannels: '' }] });
   });
 
   it('decodes character references in values, as Django writes them (&#x27; &amp; &quot; &#60;)', () => {
@@ -32,24 +31,10 @@ describe('FreeSWITCH directory files', () => {
     expect(parseDirectory(xml).users[0].password).toBe(`it's & "x" <y`);
   });
 
-  it('checks permissions the way mod_verto does', () => {
-    expect(parsePermissionList('a,b,,c')).toEqual(['a', 'b', 'c']);
-    // mod_verto splits on spaces as soon as the value holds one, commas then stay inside items.
-    expect(parsePermissionList('a, b,c')).toEqual(['a,', 'b,c']);
-    expect(parsePermissionList('a,b c')).toEqual(['a,b', 'c']);
-    expect(isPermitted(['verto'], 'verto.subscribe')).toBe(true);
-    expect(isPermitted(['verto'], 'echo')).toBe(false);
-    expect(isPermitted(['room'], 'room.sub')).toBe(true);
-    expect(isPermitted(['ROOM'], 'room')).toBe(true);
-    expect(isPermitted(['room'], 'roomx')).toBe(false);
-    expect(isPermitted(['__ANY__'], 'anything')).toBe(true);
-    expect(isPermitted([], 'room')).toBe(false);
-  });
-
   it('lets directory users log in and share channels; a user without verto methods may only log in', async () => {
     const store = new CredentialStore();
     loadDirectoryFile(FILE, store);
-    store.addUser({ id: 'login-only', password: 'p', methods: [], channels: ['room-a'] });
+    store.addUser({ id: 'login-only', password: 'p', allowedMethods: '', allowedEventChannels: 'room-a' });
     const server = await startTestServer({ store, domain: 'pbx.example.org' });
     try {
       const one = await TestClient.open(server.vertoUrl);

@@ -62,8 +62,15 @@ describe('pages: the Django stand-in', () => {
     const { element } = configOf(first.body);
     expect(element?.getAttribute('type')).toBe('application/json');
     const config = JSON.parse(element?.textContent ?? '');
-    expect(config).toEqual({ vertoUrl: '/verto', channelId, login: expect.any(String), password: expect.any(String), iceServers: [], indexUrl: '/' });
-    expect(store.findUser(config.login)).toEqual({ id: config.login, password: config.password, channels: [channelId], methods: ['verto'] });
+    // The login as the client sends it, id@domain; the issued user may use only the methods the client uses.
+    expect(config).toEqual({ vertoUrl: '/verto', channelId, login: expect.stringMatching(/^[0-9a-f-]{36}@localhost$/), password: expect.any(String), iceServers: [], indexUrl: '/' });
+    const id = config.login.split('@')[0];
+    expect(store.findUser(id)).toEqual({
+      id,
+      password: config.password,
+      allowedMethods: 'verto.subscribe,verto.broadcast,verto.info,verto.ping',
+      allowedEventChannels: channelId,
+    });
     expect(JSON.parse(configOf(second.body).element?.textContent ?? '').login).not.toBe(config.login);
     // Exactly Django's output: Python separators, the bundle's script tag kept.
     expect(first.body).toContain(`<script id="channel-config" type="application/json">{"vertoUrl": "/verto", "channelId": "${channelId}"`);
@@ -116,6 +123,6 @@ describe('pages: the Django stand-in', () => {
     server = await startTestServer({ store, port });
     expect((await get(`${server.url}/c/${channelId}`)).status).toBe(200);
     const config = JSON.parse(configOf(page.body).element?.textContent ?? '');
-    expect(store.findUser(config.login)?.password).toBe(config.password);
+    expect(store.findUser(config.login.split('@')[0])?.password).toBe(config.password);
   });
 });

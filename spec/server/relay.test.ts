@@ -3,7 +3,7 @@ import { A, B, fixtureStore, X } from './support/fixture-users';
 import { loggedIn, startTestServer } from './support/start';
 import { TestClient } from './support/test-client';
 
-describe('verto.info msg relay (protocol doc §4.5, §5.3; fixtures 05a–05c)', () => {
+describe('verto.info msg relay (fixtures 05a–05c; the body and address rules are in relay-cases.test.ts)', () => {
   let server: RunningServer;
   afterEach(() => server.close());
 
@@ -33,19 +33,33 @@ describe('verto.info msg relay (protocol doc §4.5, §5.3; fixtures 05a–05c)',
     expect((await a.call('verto.info', { msg: { to: B.id } })).error).toEqual({ message: 'INVALID MESSAGE to and body params required' });
     expect((await a.call('verto.info', { msg: { body: 'eA==' } })).error).toEqual({ message: 'INVALID MESSAGE to and body params required' });
     expect((await a.call('verto.info', { msg: { to: B.id, body: 'a|b' } })).result.message).toBe('SENT');
+    expect((await a.call('verto.info', { msg: { to: B.id, body: 'hello' } })).result.message).toBe('SENT');
     await a.call('verto.info', { msg: { to: A.id, body: 'c2VsZg==' } });
     expect((await a.request('verto.info')).params.msg.to).toBe(`${A.id}@localhost`);
     // Drops are decided at once, deliveries after the relay delay: compare as sets.
-    expect([...outcomes].sort()).toEqual([`${B.id}@localhost:0`, 'nobody:unknown user', `${B.id}@elsewhere:unknown user`, `${B.id}:body contains |`, `${A.id}@localhost:1`].sort());
+    expect([...outcomes].sort()).toEqual(
+      [
+        `${B.id}@localhost:0`,
+        'nobody:no shared channel',
+        `${B.id}@elsewhere:no shared channel`,
+        `${B.id}:body is not plain base64`,
+        `${B.id}:body is not plain base64`,
+        `${A.id}@localhost:1`,
+      ].sort(),
+    );
     await a.close();
   });
 
-  it('relays across channels only when the policy is off (fixture 05b), and nothing when the hook is off (05c)', async () => {
+  it('relays across channels only when the hook’s channel check is off (fixture 05b), and nothing without a hook (05c)', async () => {
     server = await startTestServer({ store: fixtureStore(), relay: { policy: 'any', delayMs: 1 } });
     let a = await loggedIn(server, A.id, A.password);
     const x = await loggedIn(server, X.id, X.password);
     await a.call('verto.info', { msg: { to: X.id, body: 'eA==' } });
     expect((await x.request('verto.info')).params.msg.from).toBe(`${A.id}@localhost`);
+    // The body rules still hold without the channel check.
+    const refused = new Promise((resolve) => server.events.once('relay-dropped', resolve));
+    await a.call('verto.info', { msg: { to: X.id, body: 'plain text' } });
+    expect(await refused).toMatchObject({ reason: 'body is not plain base64' });
     await Promise.all([a.close(), x.close()]);
     await server.close();
     server = await startTestServer({ store: fixtureStore(), relay: { policy: 'off' } });
@@ -77,6 +91,24 @@ describe('verto.info msg relay (protocol doc §4.5, §5.3; fixtures 05a–05c)',
     const b = await TestClient.open(server.vertoUrl);
     await b.call('login', { login: B.id, passwd: B.password });
     expect((await b.request('verto.info')).params.msg.body).toBe('bGF0ZQ==');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('answers {} to verto.info without msg, and cuts a proto+ prefix off the target as mod_verto does', async () => {
+    server = await startTestServer({ store: fixtureStore() });
+    const a = await loggedIn(server, A.id, A.password, 'info-sess');
+    const b = await loggedIn(server, B.id, B.password);
+    expect((await a.call('verto.info', {})).result).toEqual({ sessid: 'info-sess' });
+    expect((await a.call('verto.info', { msg: null })).error).toEqual({ message: 'INVALID MESSAGE to and body params required' });
+    expect((await a.call('verto.info', { msg: { to: 'sip+', body: 'eA==' } })).error).toEqual({ message: 'INVALID MESSAGE to and body params required' });
+    await a.call('verto.info', { msg: { to: `verto+${B.id}`, body: 'b25jZQ==' } });
+    expect((await b.request('verto.info')).params.msg).toEqual({ from: `${A.id}@localhost`, to: `${B.id}@localhost`, body: 'b25jZQ==' });
+    // Another protocol's prefix fires the chat event for that protocol's queue and the global one: the hook runs twice.
+    const relayed: number[] = [];
+    server.events.on('relayed', (e) => relayed.push(e.deliveries));
+    await a.call('verto.info', { msg: { to: `sip+${B.id}`, body: 'dHdpY2U=' } });
+    expect([(await b.request('verto.info')).params.msg.body, (await b.request('verto.info')).params.msg.body]).toEqual(['dHdpY2U=', 'dHdpY2U=']);
+    expect(relayed).toEqual([1, 1]);
     await Promise.all([a.close(), b.close()]);
   });
 });

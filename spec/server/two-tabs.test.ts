@@ -42,9 +42,27 @@ describe('two tabs on one channel URL (the npm start story, over real sockets)',
     }
     for (const [index, { socket }] of tabs.entries()) {
       const other = tabs[1 - index].config.login;
-      const event = await socket.next((f: Loose) => f.method === 'verto.event' && f.params.userid === `${other}@localhost`);
+      const event = await socket.next((f: Loose) => f.method === 'verto.event' && f.params.userid === other);
       expect(JSON.parse(Buffer.from((event as Loose).params.eventData, 'base64').toString())).toEqual({ peerStatus: 'ready', peerName: 'Tab' });
     }
     await Promise.all(tabs.map(({ socket }) => socket.close()));
+  });
+
+  it('refuses verto.invite from a page’s issued credentials with mod_verto’s error for a method not granted', async () => {
+    const channelPath = (await get(`${server.url}/`)).location ?? '';
+    const page = await get(`${server.url}${channelPath}`);
+    const config = JSON.parse(/<script id="channel-config" type="application\/json">(.*?)<\/script>/s.exec(page.body)?.[1] ?? '');
+    const socket = await TestClient.open(server.vertoUrl);
+    await socket.call('login', { login: config.login, passwd: config.password });
+    const invite = { dialogParams: { callID: '6c7e9f4e-0d55-4a8e-9d3b-2b8a4b7c1d00', destination_number: '9196', caller_id_name: 'x' }, sdp: 'v=0\r\n' };
+    expect(await socket.call('verto.invite', invite, 'invite-1')).toEqual({
+      jsonrpc: '2.0',
+      id: 'invite-1',
+      error: { code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' },
+    });
+    // verto.* methods the client does not use are refused too; those it uses still work on that socket.
+    expect((await socket.call('verto.unsubscribe', { eventChannel: config.channelId })).error).toEqual({ code: -32601, message: 'Invalid Method, Missing Method or Permission Denied' });
+    expect((await socket.call('verto.ping', {})).result.message).toBe('PONG');
+    await socket.close();
   });
 });
