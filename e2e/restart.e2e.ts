@@ -6,7 +6,7 @@ import { until } from './support/wait';
 const { suite, scenario } = useSuite();
 
 const loginOf = (page: Page): Promise<string> =>
-  page.evaluate(() => (JSON.parse(document.getElementById('channel-config')?.textContent ?? '{}') as { login: string }).login);
+  page.evaluate(() => (JSON.parse(document.getElementById('channel-config')?.textContent ?? '{}') as { login: string }).login.split('@')[0]);
 
 async function twoPeers(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage; ids: string[] }> {
   const [a, b] = await Promise.all([run.open('alice', { name: 'Alice' }), run.open('bob', { name: 'Bob' })]);
