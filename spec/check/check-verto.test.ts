@@ -117,6 +117,8 @@ test('a wrong password for a user fails its login and the checks that need it ar
   const lines = checkLines(result.stdout);
   expect(lines).toContainEqual(`FAIL  login: A1 ${users.a1.id}@${DOMAIN} — login refused: error -32001 "Authentication Failure"`);
   expect(lines).toContainEqual('SKIP  verto.invite is refused — not run: A1 is not logged in');
+  // A refusal is not judged when even the allowed message could not be sent.
+  expect(lines).toContainEqual('SKIP  peer message: A1 to B1 (other channel) is refused — not run: the same-channel message was not delivered, so a refusal would prove nothing');
   expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}login: A2 /));
   expect(result.stdout).not.toContain('not-the-password');
   expect(result.code).toBe(1);

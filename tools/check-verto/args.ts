@@ -99,8 +99,10 @@ export function parseCheckArgs(argv: readonly string[]): ParsedArgs {
       allowPositionals: true,
     });
   } catch (error) {
-    // parseArgs names the offending option, never a value: safe to show (its first sentence).
-    throw new UsageError(error instanceof Error ? error.message.split(/\.\s|\n/)[0] : String(error));
+    // parseArgs names the offending option, never a value: safe to show (its first sentence). Its errors
+    // may come from another realm (a test runner's), so `message` is read rather than `instanceof` tested.
+    const message = (error as { message?: unknown }).message;
+    throw new UsageError(typeof message === 'string' ? message.split(/\.\s|\n/)[0] : 'invalid arguments');
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
