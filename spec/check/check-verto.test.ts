@@ -59,6 +59,7 @@ test('every check passes against the development server, and no password is prin
   const lines = checkLines(result.stdout);
   expect(lines.filter((l) => !l.startsWith('PASS'))).toEqual([]);
   expect(lines.map((l) => l.slice(6).split(' — ')[0])).toEqual([
+    'transport: wss://, or ws:// on loopback only',
     'auth gate: a request before login is refused',
     'auth gate: a wrong password is refused',
     `login: A1 ${users.a1.id}@${DOMAIN}`,
@@ -78,7 +79,7 @@ test('every check passes against the development server, and no password is prin
     'verto.invite is refused',
     `cleartext: ${cleartext}/ serves no WebSocket`,
   ]);
-  expect(result.stdout.trim().split('\n').at(-1)).toBe('18 passed, 0 failed');
+  expect(result.stdout.trim().split('\n').at(-1)).toBe('19 passed, 0 failed');
   expect(result.code).toBe(0);
   expect(result.stderr).toBe('');
   for (const password of passwords) expect(result.stdout).not.toContain(password);

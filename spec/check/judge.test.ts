@@ -13,6 +13,7 @@ import {
   judgeNotDelivered,
   judgeSubscribe,
   judgeSubscribeRefused,
+  judgeTransport,
   judgeUnauthenticated,
   judgeWrongPassword,
 } from '../../tools/check-verto/judge';
@@ -116,4 +117,14 @@ describe('what arrived', () => {
     expect(judgeNotDelivered(null, 2000)).toEqual({ pass: true, detail: 'not delivered within 2000 ms' });
     expect(judgeNotDelivered(request('verto.info', { msg: { from: 'a', to: 'b', body } }), 2000).pass).toBe(false);
   });
+});
+
+test('transport: wss anywhere and ws on loopback pass; ws to another host fails', () => {
+  expect(judgeTransport('wss://pbx.example.org/verto')).toEqual({ pass: true, detail: 'wss://' });
+  for (const url of ['ws://127.0.0.1:8081/', 'ws://localhost:8081/', 'ws://[::1]:8081/']) expect(judgeTransport(url).pass).toBe(true);
+  expect(judgeTransport('ws://pbx.example.org:8081/')).toEqual({
+    pass: false,
+    detail: 'ws:// to pbx.example.org: passwords would cross the network in cleartext; check the wss:// endpoint instead',
+  });
+  expect(judgeTransport('ws://127.0.0.1.example.org/').pass).toBe(false);
 });

@@ -13,6 +13,7 @@ import {
   judgeNotDelivered,
   judgeSubscribe,
   judgeSubscribeRefused,
+  judgeTransport,
   judgeUnauthenticated,
   judgeWrongPassword,
   type Verdict,
@@ -67,6 +68,7 @@ export async function runChecks(options: CheckOptions, report: (result: CheckRes
     throw error;
   }
   try {
+    record('transport: wss://, or ws:// on loopback only', judgeTransport(url));
     // The auth gate on a socket of its own, closed before the real logins (1.10.x let a failed login
     // for an existing id look like that user to chat delivery).
     record('auth gate: a request before login is refused', await verdictOf(async () => judgeUnauthenticated(await gate.call('verto.subscribe', probe.subscribe(channel), t))));

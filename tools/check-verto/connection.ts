@@ -19,6 +19,8 @@ function describe(error: Error & { code?: string }): string {
     case 'ECONNRESET':
       return 'connection reset';
     default:
+      // Node's certificate errors (self-signed, expired, wrong name, unknown issuer).
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(error.code ?? '')) return `TLS certificate not accepted (${error.message})`;
       return error.message;
   }
 }

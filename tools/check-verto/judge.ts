@@ -29,6 +29,16 @@ export function describeReply(reply: RpcReply): string {
 
 const strings = (value: JsonValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** Logins cross the network in cleartext over ws:// to anything but this machine. */
+export function judgeTransport(url: string): Verdict {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'wss:') return pass('wss://');
+  if (LOOPBACK.test(hostname)) return pass(`ws:// on loopback (${hostname})`);
+  return fail(`ws:// to ${hostname}: passwords would cross the network in cleartext; check the wss:// endpoint instead`);
+}
+
 export function judgeLogin(reply: RpcReply): Verdict {
   if (reply.result && !reply.error) return pass(`logged in${typeof reply.result.message === 'string' ? ` (${JSON.stringify(reply.result.message)})` : ''}`);
   return fail(`login refused: ${describeReply(reply)}`);
