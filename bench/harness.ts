@@ -34,6 +34,11 @@ export class BenchEnv {
     return this.restartable.store;
   }
 
+  /** The running server, or null while it is stopped. */
+  get serverOrNull(): RunningServer | null {
+    return this.restartable.server;
+  }
+
   get server(): RunningServer {
     const server = this.restartable.server;
     if (server === null) throw new Error('the development server is not running');
@@ -49,9 +54,12 @@ export class BenchEnv {
     return this.restartable.stop();
   }
 
-  /** Opens the channel page for one person in a fresh context (cold cache, own localStorage); `server` defaults to the main one. */
-  async open(name: string, channelId: string, server: RunningServer = this.server): Promise<BenchClient> {
-    const url = `${server.url}/c/${channelId}`;
+  /**
+   * Opens the channel page for one person in a fresh context (cold cache, own localStorage), from `origin`:
+   * the main server by default, or anything serving it (another server, the reconnect benchmark's front).
+   */
+  async open(name: string, channelId: string, origin: { readonly url: string } = this.server): Promise<BenchClient> {
+    const url = `${origin.url}/c/${channelId}`;
     const context = await this.browser.newContext({
       // Wide enough for Picnic's inline menu (narrower windows fold it behind the burger).
       viewport: { width: 1024, height: 768 },

@@ -30,6 +30,8 @@ export interface BenchProbe {
   readonly presence: { wall: number; from: string; status: string; via: 'broadcast' | 'direct' }[];
   /** #nav-status changes, newest last, at most 50. */
   readonly statusLog: { wall: number; text: string }[];
+  /** Close codes of the page's WebSockets, newest last, at most 50 (1006: dropped without a close frame). */
+  readonly closes: { wall: number; code: number }[];
   /** Tracks from getUserMedia or a `track` event that are still `live`. */
   liveTracks(): number;
   /** RTCPeerConnections the page made whose signalingState is not `closed`. */
@@ -53,6 +55,7 @@ export function installBenchProbe(): void {
     descriptionCalls: {},
     presence: [],
     statusLog: [],
+    closes: [],
     liveTracks() {
       // Drop what was collected or ended, so the list stays short over 100 calls.
       tracks = tracks.filter((r) => r.deref()?.readyState === 'live');
@@ -118,11 +121,12 @@ export function installBenchProbe(): void {
     return NativeSend.call(this, data);
   };
 
-  // Incoming presence broadcasts (who published, when).
+  // Incoming presence broadcasts (who published, when), and how each socket closed.
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
+      this.addEventListener('close', (event: CloseEvent) => push(probe.closes, { wall: Date.now(), code: event.code }, 50));
       this.addEventListener('message', (event: MessageEvent) => {
         if (typeof event.data !== 'string' || !/"verto\.(event|info)"/.test(event.data)) return;
         try {

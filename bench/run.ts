@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the five benchmarks of issue 7 in real Chromium against the development server.
- * Prints the table, writes bench/results.json, and (for a full run) the table into bench/README.md.
+ * `npm run bench`: the five benchmarks in real Chromium against the development server.
+ * Prints the table and writes bench/results.json; `npm run bench -- --write-readme` also puts the
+ * table into bench/README.md (a full run only: a partial table would drop the other rows).
  *
  * Exit code: 0 when every benchmark ran to the end, whatever the budgets say (a budget FAIL is a
  * finding, printed as FAIL); 1 when a benchmark could not run; BENCH_STRICT=1 also exits 1 on a FAIL.
@@ -40,6 +41,9 @@ async function main(): Promise<number> {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const wanted = (name: string): boolean => only === undefined || only.includes(name);
   const full = only === undefined && runs === 20 && cycles === 100;
+  const writeReadme = process.argv.slice(2).includes('--write-readme');
+  const unknown = process.argv.slice(2).filter((a) => a !== '--write-readme');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')} (the only one is --write-readme; counts are BENCH_RUNS, BENCH_CYCLES, BENCH_ONLY)`);
   const loadAtStart = loadavg()[0];
   const started = Date.now();
   const results: BenchmarkResult[] = [];
@@ -84,10 +88,14 @@ async function main(): Promise<number> {
   const broken = results.filter((r) => r.error !== undefined);
   writeFileSync(RESULTS_PATH, `${JSON.stringify({ machine, config: { runs, cycles, only: only ?? null, full }, totalMs, results }, null, 2)}\n`);
   process.stdout.write(`Wrote ${RESULTS_PATH}\n`);
-  if (full) {
+  if (writeReadme && !full) process.stdout.write(`--write-readme: not a full run (BENCH_ONLY, BENCH_RUNS or BENCH_CYCLES set): ${README_PATH} left alone\n`);
+  if (writeReadme && full) {
     const readme = replaceBetweenMarkers(readFileSync(README_PATH, 'utf8'), table, TABLE_START, TABLE_END);
     if (readme === null) process.stdout.write(`${README_PATH} has no ${TABLE_START} … ${TABLE_END} markers: table not written there\n`);
-    else writeFileSync(README_PATH, readme);
+    else {
+      writeFileSync(README_PATH, readme);
+      process.stdout.write(`Wrote the table into ${README_PATH}\n`);
+    }
   }
 
   const verdict = broken.length > 0 ? 'INCOMPLETE' : failedBudgets.length > 0 ? 'FAIL' : 'PASS';
