@@ -32,10 +32,21 @@ function loadPage(config?: string) {
   }
 }
 
+/** jsdom has no WebRTC and no secure-context flag: give the window what a capable browser has. */
+function capableBrowser(over: { isSecureContext?: boolean; RTCPeerConnection?: unknown; mediaDevices?: unknown } = {}) {
+  const env = { isSecureContext: true, RTCPeerConnection: class {}, mediaDevices: { getUserMedia: () => Promise.reject(new Error('not in this test')) }, ...over };
+  Object.defineProperty(window, 'isSecureContext', { value: env.isSecureContext, configurable: true });
+  Object.defineProperty(window, 'RTCPeerConnection', { value: env.RTCPeerConnection, configurable: true });
+  Object.defineProperty(navigator, 'mediaDevices', { value: env.mediaDevices, configurable: true });
+}
+const CONFIG = JSON.stringify({ vertoUrl: 'wss://pbx.example/clients', channelId: 'C1', login: 'ann@pbx.example', password: 'pw' });
+
 describe('index (page entry)', () => {
   beforeEach(() => {
     calls.length = 0;
+    createVertoClient.mockClear();
     localStorage.clear();
+    capableBrowser();
   });
 
   it('a missing configuration is shown on the page and in the status, not as a console error', () => {
@@ -56,7 +67,7 @@ describe('index (page entry)', () => {
   });
 
   it('starts once with a readable default name, and leaves on pagehide', () => {
-    loadPage(JSON.stringify({ vertoUrl: 'wss://pbx.example/clients', channelId: 'C1', login: 'ann@pbx.example', password: 'pw' }));
+    loadPage(CONFIG);
     const sub = start(window);
     expect(sub).not.toBeNull();
     const name = localStorage.getItem('verto-peer.name') ?? '';
@@ -70,4 +81,19 @@ describe('index (page entry)', () => {
     expect(calls.at(-1)).toBe('disconnect');
     expect(sub?.closed).toBe(true);
   });
+
+  it.each([
+    ['a page that is not a secure context (plain http)', { isSecureContext: false, mediaDevices: undefined }, 'video calls need a secure page: open it over https (or on localhost)'],
+    ['a browser without RTCPeerConnection', { RTCPeerConnection: undefined }, 'this browser cannot make video calls (it has no WebRTC)'],
+    ['a browser without getUserMedia', { mediaDevices: undefined }, 'this browser cannot use a camera here (no getUserMedia)'],
+  ])('on %s it says why calls cannot work, on the page and in the status, and does not connect', (_case, over, text) => {
+    capableBrowser(over);
+    loadPage(CONFIG);
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toBe(text);
+    expect(document.querySelector('.page-error[role="alert"]')?.textContent).toBe(`verto-peer cannot start: ${text}.`);
+    expect(createVertoClient).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
+  });
+
 });

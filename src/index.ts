@@ -5,12 +5,13 @@ import './app.css';
 import type { Subscription } from 'rxjs';
 import { readConfig } from './config';
 import { consoleLogger } from './log';
-import { newCallId } from './peer/call-id';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
 import { createConnection } from './rtc/connection';
 import { createVertoClient } from './verto/client';
+import { uuidV4 } from './uuid';
 import { View } from './view/view';
+import { webRtcProblem } from './webrtc-support';
 
 /** Shows why the page cannot start, in the navbar and in the page, instead of a console error. */
 function showError(doc: Document, text: string): void {
@@ -47,6 +48,11 @@ export function start(win: Window): Subscription | null {
     showError(doc, error instanceof Error ? error.message : 'the page is incomplete');
     return null;
   }
+  const problem = webRtcProblem(win);
+  if (problem) {
+    showError(doc, problem);
+    return null;
+  }
   const { vertoUrl, channelId, login, password, iceServers } = config.config;
   const client = createVertoClient({ url: vertoUrl, channelId, login, password });
   const names = storage(win);
@@ -60,7 +66,7 @@ export function start(win: Window): Subscription | null {
     selfId: login,
     name: loadName(names, random),
     names,
-    newCallId: () => newCallId(win.crypto),
+    newCallId: () => uuidV4(win.crypto),
     random,
     log: (message, detail) => peerLog.debug(message, detail ?? ''),
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });

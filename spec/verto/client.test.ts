@@ -15,6 +15,7 @@ function setup(m: Context, overrides: Partial<VertoClientDeps> = {}, stored: [st
     debug: (msg) => logs.push(`debug ${msg}`),
     info: (msg) => logs.push(`info ${msg}`),
     warn: (msg) => logs.push(`warn ${msg}`),
+    error: (msg) => logs.push(`error ${msg}`),
   };
   let uuids = 0;
   const client = createVertoClient(OPTIONS, {
@@ -236,6 +237,28 @@ describe('verto client: reconnecting', () => {
     m.scheduler.schedule(() => client.disconnect(), 10);
     m.flush();
     expect(server.last.sent[0].params?.sessid).toBe('kept-sessid');
+  }));
+
+  it('makes its session id a UUID v4 even where crypto.randomUUID is missing (a page that is not a secure context)', marbles((m) => {
+    const server = new FakeVertoServer(m);
+    const store = new Map<string, string>();
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const client = createVertoClient(OPTIONS, {   // no uuid override: the browser default
+        WebSocketCtor: server.ctor,
+        storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) },
+        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+        online$: NEVER,
+        visible$: NEVER,
+      });
+      client.connect();
+      m.scheduler.schedule(() => client.disconnect(), 10);
+      m.flush();
+    } finally {
+      delete (crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(server.last.sent[0].params?.sessid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(store.get('verto-peer:sessid:chan-1')).toBe(server.last.sent[0].params?.sessid);
   }));
 });
 

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from './client-types';
+import { isRecord, type JsonObject, type JsonValue } from '../json';
 
 /** Bodies above this many base64 characters are refused (protocol doc §8.1 suggests 64 KiB). */
 export const MAX_BODY_CHARS = 64 * 1024;
@@ -6,8 +6,6 @@ export const MAX_BODY_CHARS = 64 * 1024;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Encodes a JSON object as standard base64 (with padding) of its UTF-8 bytes. Base64 survives the
@@ -42,5 +40,5 @@ export function decodeBody(body: string): Decoded<JsonObject> {
   } catch {
     return { ok: false, error: 'body is not JSON' };
   }
-  return isJsonObject(value) ? { ok: true, value } : { ok: false, error: 'body is not a JSON object' };
+  return isRecord(value) ? { ok: true, value } : { ok: false, error: 'body is not a JSON object' };
 }
