@@ -19,7 +19,7 @@ function consoleLines(run: () => void): string[] {
 function freshRtcLog(): RtcLog {
   let log: RtcLog | undefined;
   jest.isolateModules(() => {
-    log = (jest.requireActual('../src/rtc/rtc-log') as { consoleLog: RtcLog }).consoleLog;
+    log = jest.requireActual<{ consoleLog: RtcLog }>('../src/rtc/rtc-log').consoleLog;
   });
   return log!;
 }
