@@ -208,6 +208,18 @@ describe('verto client: reconnecting', () => {
     expect(statuses).toEqual(['0 connecting', '1 logging-in', '2 login-failed: Authentication Failure']);
   }));
 
+  it('stops retrying when the channel is refused at subscribe, instead of retrying it for ever', marbles((m) => {
+    const { server, client } = setup(m);
+    server.behaviour.subscribeError = { unauthorizedChannels: ['chan-1'] };   // FreeSWITCH's code-less refusal
+    const statuses = record(m, client.status$, (s) => (s.kind === 'login-failed' ? `login-failed: ${s.message}` : s.kind));
+    client.connect();
+    m.scheduler.schedule(() => client.disconnect(), 120_000);             // bounds the story should it retry
+    m.flush();
+    expect(server.sockets).toHaveLength(1);
+    expect(server.last.closedByClient).toEqual({ code: 1000 });
+    expect(statuses).toEqual(['0 connecting', '1 logging-in', '4 login-failed: not allowed in this channel', '120000 |']);
+  }));
+
   it('stops retrying when punted (signed in elsewhere)', marbles((m) => {
     const { server, client } = setup(m);
     client.connect();

@@ -67,6 +67,8 @@ export interface ServerBehaviour {
   answerPings: boolean;
   /** When false, clientReady never comes. */
   sendClientReady: boolean;
+  /** When set, `verto.subscribe` is refused with this error object. */
+  subscribeError?: Record<string, unknown>;
 }
 
 /**
@@ -140,7 +142,7 @@ export class FakeVertoServer {
         }
         return;
       case 'verto.subscribe':
-        reply({ result: { subscribedChannels: [frame.params?.eventChannel], sessid } });
+        reply(this.behaviour.subscribeError ? { error: this.behaviour.subscribeError } : { result: { subscribedChannels: [frame.params?.eventChannel], sessid } });
         return;
       case 'verto.broadcast':
         reply({ result: { sessid } });
