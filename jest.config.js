@@ -1,5 +1,6 @@
-// Three projects: browser code under jsdom, the development server under node,
-// and the real-browser suite (run separately, inside a loopback-only namespace: see e2e/run.sh).
+// Two projects here: browser code under jsdom, the development server (and deploy checks) under node.
+// The real-browser suite has its own config (e2e/jest.config.js), run by `npm run test:e2e` inside a
+// loopback-only network namespace (scripts/in-netns.sh).
 const tsJest = { '^.+\\.tsx?$': ['ts-jest', {}] };
 
 module.exports = {
@@ -20,7 +21,7 @@ module.exports = {
       testMatch: ['<rootDir>/spec/server/**/*.test.ts', '<rootDir>/spec/deploy/**/*.test.ts'],
     },
   ],
-  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.d.ts'],
+  collectCoverageFrom: ['src/**/*.ts', 'server/**/*.ts', '!**/*.d.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
     './src/verto/': { lines: 90 },

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NEVER, of } from 'rxjs';
-import type { VertoClient } from '../src/verto/client-types';
+import { defer, NEVER, of, Subject, throwError, type Observable } from 'rxjs';
+import type { ClientStatus, PeerEnvelope, PresenceEvent, VertoClient } from '../src/verto/client-types';
 
 const calls: string[] = [];
+/** What the fake client's streams deliver in the current test (replaced per test). */
+const feed: { status$: Observable<ClientStatus>; presence$: Observable<PresenceEvent>; peerMessages$: Observable<PeerEnvelope> } = { status$: NEVER, presence$: NEVER, peerMessages$: NEVER };
 const fakeClient: VertoClient = {
-  status$: of({ kind: 'connecting', attempt: 0 }),
-  presence$: NEVER,
-  peerMessages$: NEVER,
+  status$: defer(() => feed.status$),
+  presence$: defer(() => feed.presence$),
+  peerMessages$: defer(() => feed.peerMessages$),
   subscribed$: NEVER,
   connect: () => calls.push('connect'),
   publishPresence: (p) => calls.push(`publish ${p.status} ${p.name ?? ''}`),
-  send: (to) => calls.push(`send ${to}`),
+  send: (to, message) => calls.push(`send ${to} ${JSON.stringify(message)}`),
   disconnect: () => calls.push('disconnect'),
 };
 const createVertoClient = jest.fn((_options: unknown) => fakeClient);
@@ -47,6 +49,9 @@ describe('index (page entry)', () => {
     createVertoClient.mockClear();
     localStorage.clear();
     capableBrowser();
+    feed.status$ = of({ kind: 'connecting', attempt: 0 });
+    feed.presence$ = NEVER;
+    feed.peerMessages$ = NEVER;
   });
 
   it('a missing configuration is shown on the page and in the status, not as a console error', () => {
@@ -96,4 +101,54 @@ describe('index (page entry)', () => {
     expect(calls).toEqual([]);
   });
 
+
+  it('a page without the navbar menu says what is missing', () => {
+    loadPage(CONFIG);
+    document.getElementById('nav-menu')?.remove();
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toBe('this page has no #nav-menu');
+  });
+
+  it('keeps the name in memory when localStorage is blocked', () => {
+    const blocked = jest.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    try {
+      loadPage(CONFIG);
+      const sub = start(window);
+      expect(sub).not.toBeNull();
+      expect(document.getElementById('nav-menu')?.textContent).toMatch(/^Name: [A-Z][a-z]+ [A-Z][a-z]+$/);
+      sub?.unsubscribe();
+    } finally {
+      blocked.mockRestore();
+    }
+  });
+
+  it('shows an unexpected end of the Peer on the page instead of failing silently', () => {
+    feed.status$ = throwError(() => new Error('boom'));
+    loadPage(CONFIG);
+    start(window);
+    expect(document.getElementById('nav-status')?.textContent).toBe('it stopped unexpectedly (Error: boom)');
+  });
+
+  it('writes the Peer\'s debug lines only with the debug flag', () => {
+    const debug = jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const messages = new Subject<PeerEnvelope>();
+    feed.peerMessages$ = messages;
+    try {
+      loadPage(CONFIG);
+      const quiet = start(window);
+      messages.next({ from: 'bo', message: { peerAction: 'nope' } });
+      quiet?.unsubscribe();
+      expect(debug).not.toHaveBeenCalled();
+      localStorage.setItem('verto-peer:debug', '1');
+      loadPage(CONFIG);
+      const loud = start(window);
+      messages.next({ from: 'bo', message: { peerAction: 'nope' } });
+      loud?.unsubscribe();
+      expect(debug.mock.calls.map((c) => c[0] as string)).toEqual(['[verto-peer] dropped a peer message from bo: nope without a valid callId']);
+    } finally {
+      debug.mockRestore();
+    }
+  });
 });
