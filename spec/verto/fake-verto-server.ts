@@ -146,7 +146,7 @@ export class FakeVertoServer {
         return;
       case 'verto.broadcast':
         reply({ result: { sessid } });
-        // localBroadcast: the sender's own copy comes back (protocol doc §4.4).
+        // localBroadcast: the sender's own copy comes back (docs/protocol.md#broadcast).
         this.later(2, () => this.push(socket, 'verto.event', { ...frame.params, userid: `${this.userId}@localhost`, eventSerno: 0 }));
         return;
       case 'verto.info':

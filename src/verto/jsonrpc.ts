@@ -4,7 +4,7 @@ import type { Decoded } from './codec';
 /** Frames larger than this are dropped unread (the server caps its own at 1,000,000 bytes). */
 export const MAX_FRAME_CHARS = 1_000_000;
 
-/** A reply to one of our requests: routed by the absence of `method` (protocol doc §2.4). */
+/** A reply to one of our requests: routed by the absence of `method`, never by id (docs/protocol.md#json-rpc). */
 export interface RpcReply {
   readonly kind: 'reply';
   readonly id: JsonValue;
