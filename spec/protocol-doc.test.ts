@@ -17,7 +17,7 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-/** Every "docs/protocol.md#anchor" in the repository, and the document's own "(#anchor)" links, as "file: anchor". */
+/** Every link into a section of docs/protocol.md from the repository (and within the document), as [file, anchor]. */
 function links(): [string, string][] {
   const found: [string, string][] = [];
   for (const file of files(ROOT)) {
