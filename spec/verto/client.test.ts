@@ -251,6 +251,29 @@ describe('verto client: reconnecting', () => {
     expect(server.last.sent[0].params?.sessid).toBe('kept-sessid');
   }));
 
+  it('still connects when sessionStorage is blocked, with a fresh session id', marbles((m) => {
+    const server = new FakeVertoServer(m);
+    const blocked = jest.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    try {
+      const client = createVertoClient(OPTIONS, {   // the browser's storage, which throws
+        WebSocketCtor: server.ctor,
+        uuid: () => 'fresh',
+        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+        online$: NEVER,
+        visible$: NEVER,
+      });
+      client.connect();
+      m.scheduler.schedule(() => client.disconnect(), 10);
+      m.flush();
+    } finally {
+      blocked.mockRestore();
+    }
+    expect(server.last.sent[0].params?.sessid).toBe('fresh');
+    expect(server.log.slice(0, 3)).toEqual(['0 connect', '1 login', '3 verto.subscribe']);
+  }));
+
   it('makes its session id a UUID v4 even where crypto.randomUUID is missing (a page that is not a secure context)', marbles((m) => {
     const server = new FakeVertoServer(m);
     const store = new Map<string, string>();
