@@ -3,6 +3,7 @@ import { marbles, type Context } from 'rxjs-marbles/jest';
 import type { ClientStatus } from '../../src/verto/client-types';
 import { createVertoClient, DEFAULT_TIMINGS, type VertoClientDeps } from '../../src/verto/client';
 import type { Logger } from '../../src/log';
+import { silentLogger } from '../support/silent-logger';
 import { b64, FakeVertoServer } from './fake-verto-server';
 
 const OPTIONS = { url: 'ws://test/verto', channelId: 'chan-1', login: 'me', password: 'secret' };
@@ -251,22 +252,23 @@ describe('verto client: reconnecting', () => {
     expect(server.last.sent[0].params?.sessid).toBe('kept-sessid');
   }));
 
-  it('still connects when sessionStorage is blocked, with a fresh session id', marbles((m) => {
+  /** One short connection of a client built on the browser's own defaults except `overrides`; its server. */
+  function briefConnection(m: Context, overrides: Partial<VertoClientDeps>) {
     const server = new FakeVertoServer(m);
+    const client = createVertoClient(OPTIONS, { WebSocketCtor: server.ctor, logger: silentLogger, online$: NEVER, visible$: NEVER, ...overrides });
+    client.connect();
+    m.scheduler.schedule(() => client.disconnect(), 10);
+    m.flush();
+    return server;
+  }
+
+  it('still connects when sessionStorage is blocked, with a fresh session id', marbles((m) => {
     const blocked = jest.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
       throw new DOMException('The operation is insecure.', 'SecurityError');
     });
+    let server: FakeVertoServer;
     try {
-      const client = createVertoClient(OPTIONS, {   // the browser's storage, which throws
-        WebSocketCtor: server.ctor,
-        uuid: () => 'fresh',
-        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-        online$: NEVER,
-        visible$: NEVER,
-      });
-      client.connect();
-      m.scheduler.schedule(() => client.disconnect(), 10);
-      m.flush();
+      server = briefConnection(m, { uuid: () => 'fresh' });   // the browser's storage, which throws
     } finally {
       blocked.mockRestore();
     }
@@ -275,20 +277,11 @@ describe('verto client: reconnecting', () => {
   }));
 
   it('makes its session id a UUID v4 even where crypto.randomUUID is missing (a page that is not a secure context)', marbles((m) => {
-    const server = new FakeVertoServer(m);
     const store = new Map<string, string>();
     Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    let server: FakeVertoServer;
     try {
-      const client = createVertoClient(OPTIONS, {   // no uuid override: the browser default
-        WebSocketCtor: server.ctor,
-        storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) },
-        logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-        online$: NEVER,
-        visible$: NEVER,
-      });
-      client.connect();
-      m.scheduler.schedule(() => client.disconnect(), 10);
-      m.flush();
+      server = briefConnection(m, { storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) } });   // the browser's uuid
     } finally {
       delete (crypto as { randomUUID?: unknown }).randomUUID;
     }

@@ -4,9 +4,9 @@ import { LoginFailedError, PuntedError, RpcTimeoutError, SocketClosedError, isTe
 import { Outbox } from '../../src/verto/outbox';
 import { session$, type SessionDeps, type SessionEvent } from '../../src/verto/session';
 import type { SocketEvent } from '../../src/verto/socket';
+import { silentLogger } from '../support/silent-logger';
 
 const TIMINGS = { requestTimeoutMs: 50, clientReadyTimeoutMs: 20, pingTimeoutMs: 10, outboxMaxAgeMs: 1000 };
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** One connection's dependencies in virtual time; `sent` is "<ms> <method> <id>" for every frame the session wrote. */
 function setup(m: Context, over: Partial<SessionDeps> = {}) {
@@ -16,7 +16,7 @@ function setup(m: Context, over: Partial<SessionDeps> = {}) {
   const deps: SessionDeps = {
     options: { url: 'ws://test/verto', channelId: 'chan-1', login: 'me', password: 'secret' },
     timings: TIMINGS,
-    logger: { ...silent, warn: (message: string) => void warnings.push(message) },
+    logger: { ...silentLogger, warn: (message: string) => void warnings.push(message) },
     random: () => 0.5, // keepalive after 45 s: outside every story here
     now: () => m.scheduler.now(),
     nextId: () => `vp-${++ids}`,
