@@ -1,7 +1,7 @@
 import { readConfig, resolveVertoUrl, validateConfig } from '../src/config';
 
 const PAGE = 'https://site.example/c/abc/';
-const VALID = { vertoUrl: 'wss://pbx.example/clients', channelId: 'C0FFEE', login: 'ann@pbx.example', password: 'pw' };
+const VALID = { vertoUrl: 'wss://pbx.example/clients', channelId: 'C0FFEE', login: 'ann', password: 'pw' };
 const error = (raw: unknown, page = PAGE) => {
   const result = validateConfig(raw, page);
   return result.ok ? 'accepted' : result.error;
@@ -19,7 +19,7 @@ describe('resolveVertoUrl', () => {
 });
 
 describe('validateConfig', () => {
-  it('normalises a valid configuration: lowercase channel, bare login, defaults for the optional keys', () => {
+  it('normalises a valid configuration: lowercase channel, defaults for the optional keys', () => {
     expect(validateConfig(VALID, PAGE)).toEqual({
       ok: true,
       config: { vertoUrl: 'wss://pbx.example/clients', channelId: 'c0ffee', login: 'ann', password: 'pw', iceServers: [], indexUrl: '/' },
