@@ -151,4 +151,16 @@ describe('index (page entry)', () => {
       debug.mockRestore();
     }
   });
+
+  it('shows a peer\'s name from the wire cleaned by the display-name rule (verto passes it on as sent)', () => {
+    const presence = new Subject<PresenceEvent>();
+    feed.presence$ = presence;
+    loadPage(CONFIG);
+    const sub = start(window);
+    presence.next({ from: 'bo', status: 'available', name: ` \u202eBo\u0007 ${'o'.repeat(40)}` });
+    const button = document.querySelector('[data-intent="call"][data-peer="bo"]');
+    expect(button?.textContent).toContain(`Bo ${'o'.repeat(29)}`);
+    for (const unsafe of ['\u202e', '\u0007', 'o'.repeat(30)]) expect(button?.textContent).not.toContain(unsafe);
+    sub?.unsubscribe();
+  });
 });
