@@ -1,8 +1,7 @@
-/** JSON values and the JSON-RPC frames mod_verto writes, in its key order. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The JSON-RPC frames mod_verto writes, in its key order; JSON values and the object check are the client's (src/json.ts). */
+import type { JsonObject, JsonValue } from '../src/json';
+export { isRecord } from '../src/json';
+export type { JsonObject, JsonValue };
 
 /** mod_verto's error texts, kept in one place so tests and handlers agree. */
 export const ERR = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CredentialStore, DirectoryUser } from './credential-store';
 import { decideRelay, RelayPolicy } from './chat-relay';
-import { envelopeError, ERR, isJsonObject, JsonObject, JsonValue, Outcome, reply, request } from './json-rpc';
+import { envelopeError, ERR, isRecord, JsonObject, JsonValue, Outcome, reply, request } from './json-rpc';
 import type { Logger } from './logger';
 import { loginAddress, LoginRules } from './login-address';
 import { grant, Grants, isPermitted, splitPermissionValue } from './permission-list';
@@ -160,9 +160,9 @@ export class VertoHub {
     }
     // `#` frames are mod_verto's speed-test side protocol, never JSON-RPC.
     if (text.startsWith('#')) return this.debug(session, 'ignored # frame');
-    let parsed: unknown;
+    let parsed: JsonValue;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(text) as JsonValue;
     } catch {
       this.debug(session, 'frame is not JSON');
       return this.write(session, envelopeError(null, ERR.invalidRequest));
@@ -177,15 +177,15 @@ export class VertoHub {
     if (single) this.write(session, single);
   }
 
-  private process(session: Session, message: unknown, inBatch: boolean): JsonObject | undefined {
+  private process(session: Session, message: JsonValue, inBatch: boolean): JsonObject | undefined {
     if (session.closing) return undefined;
-    if (!isJsonObject(message)) return envelopeError(null, ERR.invalidMessage);
+    if (!isRecord(message)) return envelopeError(null, ERR.invalidMessage);
     const id = message.id ?? null;
     if (message.jsonrpc !== '2.0') return envelopeError(id, ERR.invalidMessage);
     // Replies to our own requests (verto.ping, verto.event…) are accepted and dropped.
     if ('result' in message || 'error' in message) return undefined;
     const method = typeof message.method === 'string' ? message.method : undefined;
-    const params = isJsonObject(message.params) ? message.params : undefined;
+    const params = isRecord(message.params) ? message.params : undefined;
     if (!session.user || method === 'login') {
       const refused = this.authenticate(session, message);
       if (refused) return reply(id, refused);
@@ -211,7 +211,7 @@ export class VertoHub {
   /** The auth gate, run with this request's own params; returns the refusal, or undefined once logged in. */
   private authenticate(session: Session, message: JsonObject): Outcome | undefined {
     if (message.params === undefined) return { error: { ...ERR.missingParams } };
-    const params = isJsonObject(message.params) ? message.params : {};
+    const params = isRecord(message.params) ? message.params : {};
     if (!nonEmpty(params.login)) return { error: { ...ERR.authRequired } };
     const loginId = params.login.split('@')[0];
     this.loginCounts.set(loginId, (this.loginCounts.get(loginId) ?? 0) + 1);

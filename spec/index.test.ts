@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NEVER, of } from 'rxjs';
-import type { VertoClient } from '../src/verto/client-types';
+import { defer, NEVER, of, Subject, throwError, type Observable } from 'rxjs';
+import type { ClientStatus, PeerEnvelope, PresenceEvent, VertoClient } from '../src/verto/client-types';
 
 const calls: string[] = [];
+/** What the fake client's streams deliver in the current test (replaced per test). */
+const feed: { status$: Observable<ClientStatus>; presence$: Observable<PresenceEvent>; peerMessages$: Observable<PeerEnvelope> } = { status$: NEVER, presence$: NEVER, peerMessages$: NEVER };
 const fakeClient: VertoClient = {
-  status$: of({ kind: 'connecting', attempt: 0 }),
-  presence$: NEVER,
-  peerMessages$: NEVER,
+  status$: defer(() => feed.status$),
+  presence$: defer(() => feed.presence$),
+  peerMessages$: defer(() => feed.peerMessages$),
   subscribed$: NEVER,
   connect: () => calls.push('connect'),
   publishPresence: (p) => calls.push(`publish ${p.status} ${p.name ?? ''}`),
-  send: (to) => calls.push(`send ${to}`),
+  send: (to, message) => calls.push(`send ${to} ${JSON.stringify(message)}`),
   disconnect: () => calls.push('disconnect'),
 };
 const createVertoClient = jest.fn((_options: unknown) => fakeClient);
@@ -32,10 +34,24 @@ function loadPage(config?: string) {
   }
 }
 
+/** jsdom has no WebRTC and no secure-context flag: give the window what a capable browser has. */
+function capableBrowser(over: { isSecureContext?: boolean; RTCPeerConnection?: unknown; mediaDevices?: unknown } = {}) {
+  const env = { isSecureContext: true, RTCPeerConnection: class {}, mediaDevices: { getUserMedia: () => Promise.reject(new Error('not in this test')) }, ...over };
+  Object.defineProperty(window, 'isSecureContext', { value: env.isSecureContext, configurable: true });
+  Object.defineProperty(window, 'RTCPeerConnection', { value: env.RTCPeerConnection, configurable: true });
+  Object.defineProperty(navigator, 'mediaDevices', { value: env.mediaDevices, configurable: true });
+}
+const CONFIG = JSON.stringify({ vertoUrl: 'wss://pbx.example/clients', channelId: 'C1', login: 'ann@pbx.example', password: 'pw' });
+
 describe('index (page entry)', () => {
   beforeEach(() => {
     calls.length = 0;
+    createVertoClient.mockClear();
     localStorage.clear();
+    capableBrowser();
+    feed.status$ = of({ kind: 'connecting', attempt: 0 });
+    feed.presence$ = NEVER;
+    feed.peerMessages$ = NEVER;
   });
 
   it('a missing configuration is shown on the page and in the status, not as a console error', () => {
@@ -56,7 +72,7 @@ describe('index (page entry)', () => {
   });
 
   it('starts once with a readable default name, and leaves on pagehide', () => {
-    loadPage(JSON.stringify({ vertoUrl: 'wss://pbx.example/clients', channelId: 'C1', login: 'ann@pbx.example', password: 'pw' }));
+    loadPage(CONFIG);
     const sub = start(window);
     expect(sub).not.toBeNull();
     const name = localStorage.getItem('verto-peer.name') ?? '';
@@ -69,5 +85,82 @@ describe('index (page entry)', () => {
     window.dispatchEvent(new Event('pagehide'));
     expect(calls.at(-1)).toBe('disconnect');
     expect(sub?.closed).toBe(true);
+  });
+
+  it.each([
+    ['a page that is not a secure context (plain http)', { isSecureContext: false, mediaDevices: undefined }, 'video calls need a secure page: open it over https (or on localhost)'],
+    ['a browser without RTCPeerConnection', { RTCPeerConnection: undefined }, 'this browser cannot make video calls (it has no WebRTC)'],
+    ['a browser without getUserMedia', { mediaDevices: undefined }, 'this browser cannot use a camera here (no getUserMedia)'],
+  ])('on %s it says why calls cannot work, on the page and in the status, and does not connect', (_case, over, text) => {
+    capableBrowser(over);
+    loadPage(CONFIG);
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toBe(text);
+    expect(document.querySelector('.page-error[role="alert"]')?.textContent).toBe(`verto-peer cannot start: ${text}.`);
+    expect(createVertoClient).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
+  });
+
+
+  it('a page without the navbar menu says what is missing', () => {
+    loadPage(CONFIG);
+    document.getElementById('nav-menu')?.remove();
+    expect(start(window)).toBeNull();
+    expect(document.getElementById('nav-status')?.textContent).toBe('this page has no #nav-menu');
+  });
+
+  it('keeps the name in memory when localStorage is blocked', () => {
+    const blocked = jest.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    try {
+      loadPage(CONFIG);
+      const sub = start(window);
+      expect(sub).not.toBeNull();
+      expect(document.getElementById('nav-menu')?.textContent).toMatch(/^Name: [A-Z][a-z]+ [A-Z][a-z]+$/);
+      sub?.unsubscribe();
+    } finally {
+      blocked.mockRestore();
+    }
+  });
+
+  it('shows an unexpected end of the Peer on the page instead of failing silently', () => {
+    feed.status$ = throwError(() => new Error('boom'));
+    loadPage(CONFIG);
+    start(window);
+    expect(document.getElementById('nav-status')?.textContent).toBe('it stopped unexpectedly (Error: boom)');
+  });
+
+  it('writes the Peer\'s debug lines only with the debug flag', () => {
+    const debug = jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    const messages = new Subject<PeerEnvelope>();
+    feed.peerMessages$ = messages;
+    try {
+      loadPage(CONFIG);
+      const quiet = start(window);
+      messages.next({ from: 'bo', message: { peerAction: 'nope' } });
+      quiet?.unsubscribe();
+      expect(debug).not.toHaveBeenCalled();
+      localStorage.setItem('verto-peer:debug', '1');
+      loadPage(CONFIG);
+      const loud = start(window);
+      messages.next({ from: 'bo', message: { peerAction: 'nope' } });
+      loud?.unsubscribe();
+      expect(debug.mock.calls.map((c) => c[0] as string)).toEqual(['[verto-peer] dropped a peer message from bo: nope without a valid callId']);
+    } finally {
+      debug.mockRestore();
+    }
+  });
+
+  it('shows a peer\'s name from the wire cleaned by the display-name rule (verto passes it on as sent)', () => {
+    const presence = new Subject<PresenceEvent>();
+    feed.presence$ = presence;
+    loadPage(CONFIG);
+    const sub = start(window);
+    presence.next({ from: 'bo', status: 'available', name: ` \u202eBo\u0007 ${'o'.repeat(40)}` });
+    const button = document.querySelector('[data-intent="call"][data-peer="bo"]');
+    expect(button?.textContent).toContain(`Bo ${'o'.repeat(29)}`);
+    for (const unsafe of ['\u202e', '\u0007', 'o'.repeat(30)]) expect(button?.textContent).not.toContain(unsafe);
+    sub?.unsubscribe();
   });
 });

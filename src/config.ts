@@ -1,3 +1,5 @@
+import { isRecord } from './json';
+
 /** The page's `#channel-config` element, as Django's `json_script` (or the development server) writes it. */
 export interface ChannelConfig {
   /** Absolute ws(s):// URL, or a path resolved against the page (http → ws, https → wss). */
@@ -12,7 +14,6 @@ export interface ChannelConfig {
 
 export type ConfigResult = { readonly ok: true; readonly config: ChannelConfig } | { readonly ok: false; readonly error: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 function isIceServer(v: unknown): v is RTCIceServer {

@@ -5,13 +5,14 @@ import './app.css';
 import type { Subscription } from 'rxjs';
 import { readConfig } from './config';
 import { consoleLogger } from './log';
-import { newCallId } from './peer/call-id';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
 import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { bareId } from './verto/inbound';
+import { uuidV4 } from './uuid';
 import { View } from './view/view';
+import { webRtcProblem } from './webrtc-support';
 
 /** Shows why the page cannot start, in the navbar and in the page, instead of a console error. */
 function showError(doc: Document, text: string): void {
@@ -48,6 +49,11 @@ export function start(win: Window): Subscription | null {
     showError(doc, error instanceof Error ? error.message : 'the page is incomplete');
     return null;
   }
+  const problem = webRtcProblem(win);
+  if (problem) {
+    showError(doc, problem);
+    return null;
+  }
   const { vertoUrl, channelId, login, password, iceServers } = config.config;
   const client = createVertoClient({ url: vertoUrl, channelId, login, password });
   const names = storage(win);
@@ -61,7 +67,7 @@ export function start(win: Window): Subscription | null {
     selfId: bareId(login),
     name: loadName(names, random),
     names,
-    newCallId: () => newCallId(win.crypto),
+    newCallId: () => uuidV4(win.crypto),
     random,
     log: (message, detail) => peerLog.debug(message, detail ?? ''),
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });

@@ -1,11 +1,17 @@
-/** A minimal logger so modules never reach for `console` directly and tests can capture output. */
+/** The one logger shape: modules never reach for `console` directly, and tests can capture output. */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
   info(message: string, ...details: unknown[]): void;
   warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
 }
 
-/** Console logger with a prefix; debug lines only when `localStorage['verto-peer:debug']` is set. */
+export type LogLevel = keyof Logger;
+
+/** The page's switch for debug lines: set `localStorage['verto-peer:debug']` (to anything) and reload. */
+export const DEBUG_FLAG_KEY = 'verto-peer:debug';
+
+/** Console logger with a prefix; debug lines only when the debug flag is set. */
 export function consoleLogger(prefix: string, debugEnabled = readDebugFlag()): Logger {
   return {
     debug: (m, ...d) => {
@@ -13,15 +19,15 @@ export function consoleLogger(prefix: string, debugEnabled = readDebugFlag()): L
     },
     info: (m, ...d) => console.info(`${prefix} ${m}`, ...d),
     warn: (m, ...d) => console.warn(`${prefix} ${m}`, ...d),
+    error: (m, ...d) => console.error(`${prefix} ${m}`, ...d),
   };
 }
 
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-
+/** Whether debug lines are on; storage that throws (sandboxed frames) means off. */
 function readDebugFlag(): boolean {
   try {
-    return typeof localStorage !== 'undefined' && localStorage.getItem('verto-peer:debug') !== null;
+    return typeof localStorage !== 'undefined' && localStorage.getItem(DEBUG_FLAG_KEY) !== null;
   } catch {
-    return false; // storage can throw in sandboxed frames; debug stays off
+    return false;
   }
 }

@@ -1,5 +1,4 @@
 import { NAME_KEY, defaultName, loadName, peerLabel, sanitizeName, saveName, type NameStore } from '../../src/peer/display-name';
-import { newCallId } from '../../src/peer/call-id';
 
 const memory = (init: Record<string, string> = {}): NameStore & { data: Map<string, string> } => {
   const data = new Map(Object.entries(init));
@@ -22,6 +21,19 @@ describe('display names', () => {
     expect(sanitizeName('🙂'.repeat(40))).toBe('🙂'.repeat(32)); // counted by character, not UTF-16 unit
     expect(sanitizeName('<img src=x onerror=alert(1)>')).toBe('<img src=x onerror=alert(1)>'); // text, rendered as text
     expect(sanitizeName('\u0000\u0001 ')).toBe('');
+  });
+
+  it.each([
+    ['  Ann  ', 'Ann'],
+    ['Zoë 👋', 'Zoë 👋'],
+    ['a\u0000b\u001fc\u007f\u0085\u2028\u2029d', 'abcd'],
+    ['\u202aAnn\u2066\u2069', 'Ann'],
+    ['👋'.repeat(40), '👋'.repeat(32)], // never split inside a surrogate pair
+    [`${'x'.repeat(31)} y`, 'x'.repeat(31)], // trimmed again after the cut
+    ['', ''],
+    ['   ', ''],
+  ])('cleans %j to %j', (raw, clean) => {
+    expect(sanitizeName(raw)).toBe(clean);
   });
 
   it('makes a readable default, not an id', () => {
@@ -47,13 +59,5 @@ describe('display names', () => {
     expect(peerLabel('0123456789', ' Bo ')).toBe('Bo');
     expect(peerLabel('0123456789', undefined)).toBe('Guest 01234');
     expect(peerLabel('0123456789', '\u0001')).toBe('Guest 01234');
-  });
-});
-
-describe('newCallId', () => {
-  it('uses randomUUID when there is one, else builds a v4 UUID from random bytes', () => {
-    expect(newCallId({ randomUUID: () => 'fixed', getRandomValues: (a) => a })).toBe('fixed');
-    const id = newCallId({ getRandomValues: <T extends ArrayBufferView | null>(a: T) => { new Uint8Array(a!.buffer).fill(0xff); return a; } });
-    expect(id).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
   });
 });

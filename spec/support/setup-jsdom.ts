@@ -1,4 +1,4 @@
-// jsdom does not expose TextEncoder/TextDecoder (toolchain.md §5); browsers and Node do.
+// jsdom does not expose TextEncoder/TextDecoder; browsers and Node do.
 import { TextDecoder, TextEncoder } from 'node:util';
 
 Object.assign(globalThis, { TextEncoder, TextDecoder });

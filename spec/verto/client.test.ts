@@ -3,6 +3,7 @@ import { marbles, type Context } from 'rxjs-marbles/jest';
 import type { ClientStatus } from '../../src/verto/client-types';
 import { createVertoClient, DEFAULT_TIMINGS, type VertoClientDeps } from '../../src/verto/client';
 import type { Logger } from '../../src/log';
+import { silentLogger } from '../support/silent-logger';
 import { b64, FakeVertoServer } from './fake-verto-server';
 
 const OPTIONS = { url: 'ws://test/verto', channelId: 'chan-1', login: 'me', password: 'secret' };
@@ -15,6 +16,7 @@ function setup(m: Context, overrides: Partial<VertoClientDeps> = {}, stored: [st
     debug: (msg) => logs.push(`debug ${msg}`),
     info: (msg) => logs.push(`info ${msg}`),
     warn: (msg) => logs.push(`warn ${msg}`),
+    error: (msg) => logs.push(`error ${msg}`),
   };
   let uuids = 0;
   const client = createVertoClient(OPTIONS, {
@@ -225,6 +227,18 @@ describe('verto client: reconnecting', () => {
     expect(statuses).toEqual(['0 connecting', '1 logging-in', '2 login-failed: Authentication Failure']);
   }));
 
+  it('stops retrying when the channel is refused at subscribe, instead of retrying it for ever', marbles((m) => {
+    const { server, client } = setup(m);
+    server.behaviour.subscribeError = { unauthorizedChannels: ['chan-1'] };   // FreeSWITCH's code-less refusal
+    const statuses = record(m, client.status$, (s) => (s.kind === 'login-failed' ? `login-failed: ${s.message}` : s.kind));
+    client.connect();
+    m.scheduler.schedule(() => client.disconnect(), 120_000);             // bounds the story should it retry
+    m.flush();
+    expect(server.sockets).toHaveLength(1);
+    expect(server.last.closedByClient).toEqual({ code: 1000 });
+    expect(statuses).toEqual(['0 connecting', '1 logging-in', '4 login-failed: not allowed in this channel', '120000 |']);
+  }));
+
   it('stops retrying when punted (signed in elsewhere)', marbles((m) => {
     const { server, client } = setup(m);
     client.connect();
@@ -254,6 +268,43 @@ describe('verto client: reconnecting', () => {
     m.scheduler.schedule(() => client.disconnect(), 10);
     m.flush();
     expect(server.last.sent[0].params?.sessid).toBe('kept-sessid');
+  }));
+
+  /** One short connection of a client built on the browser's own defaults except `overrides`; its server. */
+  function briefConnection(m: Context, overrides: Partial<VertoClientDeps>) {
+    const server = new FakeVertoServer(m);
+    const client = createVertoClient(OPTIONS, { WebSocketCtor: server.ctor, logger: silentLogger, online$: NEVER, visible$: NEVER, ...overrides });
+    client.connect();
+    m.scheduler.schedule(() => client.disconnect(), 10);
+    m.flush();
+    return server;
+  }
+
+  it('still connects when sessionStorage is blocked, with a fresh session id', marbles((m) => {
+    const blocked = jest.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    let server: FakeVertoServer;
+    try {
+      server = briefConnection(m, { uuid: () => 'fresh' });   // the browser's storage, which throws
+    } finally {
+      blocked.mockRestore();
+    }
+    expect(server.last.sent[0].params?.sessid).toBe('fresh');
+    expect(server.log.slice(0, 3)).toEqual(['0 connect', '1 login', '3 verto.subscribe']);
+  }));
+
+  it('makes its session id a UUID v4 even where crypto.randomUUID is missing (a page that is not a secure context)', marbles((m) => {
+    const store = new Map<string, string>();
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    let server: FakeVertoServer;
+    try {
+      server = briefConnection(m, { storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) } });   // the browser's uuid
+    } finally {
+      delete (crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(server.last.sent[0].params?.sessid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(store.get('verto-peer:sessid:chan-1')).toBe(server.last.sent[0].params?.sessid);
   }));
 });
 

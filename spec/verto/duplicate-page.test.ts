@@ -17,7 +17,7 @@ function setup(m: Context, login = 'me') {
       storage: undefined,
       random: () => 0.5,
       uuid: () => `uuid-${++uuids}`,
-      logger: { debug: () => undefined, info: () => undefined, warn: (msg) => warnings.push(msg) },
+      logger: { debug: () => undefined, info: () => undefined, warn: (msg) => warnings.push(msg), error: () => undefined },
       online$: NEVER,
       visible$: NEVER,
       timings: DEFAULT_TIMINGS,

@@ -67,6 +67,8 @@ export interface ServerBehaviour {
   answerPings: boolean;
   /** When false, clientReady never comes. */
   sendClientReady: boolean;
+  /** When set, `verto.subscribe` is refused with this error object. */
+  subscribeError?: Record<string, unknown>;
 }
 
 /**
@@ -140,11 +142,11 @@ export class FakeVertoServer {
         }
         return;
       case 'verto.subscribe':
-        reply({ result: { subscribedChannels: [frame.params?.eventChannel], sessid } });
+        reply(this.behaviour.subscribeError ? { error: this.behaviour.subscribeError } : { result: { subscribedChannels: [frame.params?.eventChannel], sessid } });
         return;
       case 'verto.broadcast':
         reply({ result: { sessid } });
-        // localBroadcast: the sender's own copy comes back (protocol doc §4.4).
+        // localBroadcast: the sender's own copy comes back (docs/protocol.md#broadcast).
         this.later(2, () => this.push(socket, 'verto.event', { ...frame.params, userid: `${this.userId}@localhost`, eventSerno: 0 }));
         return;
       case 'verto.info':

@@ -1,21 +1,15 @@
-import { cleanName, readPeerMessage, readPresenceEvent } from '../../src/verto/inbound';
+import { readPeerMessage, readPresence, readPresenceEvent } from '../../src/verto/inbound';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64');
 
-describe('cleanName', () => {
-  it.each([
-    ['  Ann  ', 'Ann'],
-    ['Zoë 👋', 'Zoë 👋'],
-    ['a\u0000b\u001fc\u007f\u2028d', 'abcd'],
-    ['<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'], // kept literal; the View renders text only
-    ['x'.repeat(40), 'x'.repeat(32)],
-    ['👋'.repeat(40), '👋'.repeat(32)], // counted in characters, never split inside a surrogate pair
-  ])('cleans %j', (raw, clean) => {
-    expect(cleanName(raw)).toBe(clean);
+describe('readPresence', () => {
+  it('passes the name on as sent (the Peer applies the display-name rule) and drops a name that is not text', () => {
+    expect(readPresence({ peerStatus: 'ready', peerName: ' \u202eAnn ' })).toEqual({ ok: true, value: { status: 'ready', name: ' \u202eAnn ' } });
+    expect(readPresence({ peerStatus: 'gone', peerName: 42 })).toEqual({ ok: true, value: { status: 'gone' } });
   });
 
-  it.each([[''], ['   '], ['\u0000'], [42], [null], [undefined]])('has no name for %j', (raw) => {
-    expect(cleanName(raw)).toBeUndefined();
+  it.each([['busy'], [7], [null], [undefined]])('refuses the status %j', (peerStatus) => {
+    expect(readPresence(peerStatus === undefined ? {} : { peerStatus })).toEqual({ ok: false, error: 'no valid peerStatus' });
   });
 });
 

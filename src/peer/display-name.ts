@@ -1,14 +1,23 @@
 /** Display names: a readable default on the first visit, kept in localStorage, sanitized on the way in and out. */
-import { cleanName } from '../verto/inbound';
-
-export { MAX_NAME_LENGTH } from '../verto/inbound';
 export const NAME_KEY = 'verto-peer.name';
+const MAX_NAME_LENGTH = 32;
+
+// C0/C1 controls, DEL, line/paragraph separators, and bidi overrides/isolates that could disguise a name.
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const UNSAFE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const ADJECTIVES = ['Amber', 'Brave', 'Calm', 'Clever', 'Gentle', 'Happy', 'Jolly', 'Keen', 'Lucky', 'Merry', 'Quiet', 'Swift', 'Sunny', 'Witty'];
 const ANIMALS = ['Badger', 'Crane', 'Dolphin', 'Falcon', 'Fox', 'Heron', 'Koala', 'Lynx', 'Otter', 'Owl', 'Panda', 'Robin', 'Seal', 'Wren'];
 
-/** The one name rule (`cleanName`), with '' for "no usable name". */
-export const sanitizeName = (raw: string): string => cleanName(raw) ?? '';
+/**
+ * The one display-name rule, for our own name and every peer's: any Unicode, unsafe characters
+ * stripped, trimmed, at most 32 characters (not UTF-16 units); '' means "no usable name". Names are
+ * rendered with textContent only, so markup stays text.
+ */
+export function sanitizeName(raw: string): string {
+  const cleaned = raw.replace(UNSAFE_IN_NAMES, '').trim();
+  return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim();
+}
 
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.min(list.length - 1, Math.floor(random() * list.length))];
 

@@ -1,10 +1,10 @@
-import type { JsonObject, JsonValue, PeerStatus } from '../verto/client-types';
+import { isRecord, type JsonObject, type JsonValue } from '../json';
+import { isPeerStatus, type PeerStatus } from '../verto/peer-status';
 import type { Signal } from '../rtc/connection-types';
 
 /** Why a call ended; `busy` and `timeout` extend the protocol doc's list (§8.3), unknown reasons read as undefined. */
 export type CloseReason = 'rejected' | 'cancelled' | 'hangup' | 'failed' | 'busy' | 'timeout';
 const CLOSE_REASONS: readonly CloseReason[] = ['rejected', 'cancelled', 'hangup', 'failed', 'busy', 'timeout'];
-const STATUSES: readonly PeerStatus[] = ['ready', 'available', 'unavailable', 'gone'];
 
 /** A validated `verto.info` message body (protocol doc §8.3), tagged by `kind`. */
 export type PeerMessage =
@@ -16,7 +16,6 @@ export type PeerMessage =
 
 export type DecodeResult = { readonly ok: true; readonly message: PeerMessage } | { readonly ok: false; readonly error: string };
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Our callIds are UUIDs; anything id-like and short is accepted so a bad id can never reach the DOM or a log unbounded.
 const CALL_ID = /^[A-Za-z0-9-]{1,64}$/;
 const MAX_SDP = 60_000;
@@ -26,7 +25,7 @@ const optionalName = (v: JsonValue | undefined): { name?: string } => (typeof v 
 
 function decodeCandidate(v: JsonValue | undefined): RTCIceCandidateInit | null | undefined {
   if (v === null) return null; // end of candidates
-  if (!isObject(v) || typeof v.candidate !== 'string') return undefined;
+  if (!isRecord(v) || typeof v.candidate !== 'string') return undefined;
   const { sdpMid, sdpMLineIndex, usernameFragment } = v;
   if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== 'string') return undefined;
   if (sdpMLineIndex !== undefined && sdpMLineIndex !== null && !(typeof sdpMLineIndex === 'number' && Number.isInteger(sdpMLineIndex) && sdpMLineIndex >= 0)) return undefined;
@@ -40,15 +39,15 @@ function decodeCandidate(v: JsonValue | undefined): RTCIceCandidateInit | null |
 }
 
 function decodeDescription(v: JsonValue | undefined): RTCSessionDescriptionInit | undefined {
-  if (!isObject(v) || (v.type !== 'offer' && v.type !== 'answer') || typeof v.sdp !== 'string' || v.sdp.length > MAX_SDP) return undefined;
+  if (!isRecord(v) || (v.type !== 'offer' && v.type !== 'answer') || typeof v.sdp !== 'string' || v.sdp.length > MAX_SDP) return undefined;
   return { type: v.type, sdp: v.sdp };
 }
 
 /** Validates a decoded `msg` body from another client; pure, never throws. */
 export function decodePeerMessage(m: JsonObject): DecodeResult {
   if (typeof m.peerStatus === 'string') {
-    const status = STATUSES.find((s) => s === m.peerStatus);
-    return status ? { ok: true, message: { kind: 'presence', status, ...optionalName(m.peerName) } } : fail(`unknown peerStatus`);
+    const status = m.peerStatus;
+    return isPeerStatus(status) ? { ok: true, message: { kind: 'presence', status, ...optionalName(m.peerName) } } : fail(`unknown peerStatus`);
   }
   if (typeof m.peerAction !== 'string') return fail('neither peerStatus nor peerAction');
   const callId = m.callId;

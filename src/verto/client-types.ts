@@ -1,12 +1,10 @@
 import type { Observable } from 'rxjs';
+import type { JsonObject } from '../json';
+import type { PeerStatus } from './peer-status';
 import type { PageInstance } from './page-instance';
 
-/** A JSON object as it arrives from, or goes to, the wire. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-/** Presence states of the peer protocol (protocol doc §8.2). */
-export type PeerStatus = 'ready' | 'available' | 'unavailable' | 'gone';
+export type { JsonObject, JsonValue } from '../json';
+export type { PeerStatus } from './peer-status';
 
 /** What a client publishes about itself: `{"peerStatus": …, "peerName": …}` on the wire. */
 export interface Presence {

@@ -20,6 +20,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { consoleLogger, type Logger } from '../log';
+import { uuidV4 } from '../uuid';
 import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, VertoClient, VertoClientOptions } from './client-types';
 import { reconnectDelay } from './backoff';
 import { describeError, isTerminal, LoginFailedError, PuntedError, SessionInUseError } from './errors';
@@ -55,7 +56,7 @@ function browserDeps(): VertoClientDeps {
     WebSocketCtor: WebSocket,
     storage: safeSessionStorage(),
     random: Math.random,
-    uuid: () => crypto.randomUUID(),
+    uuid: () => uuidV4(crypto),
     logger: consoleLogger('[verto]'),
     online$: fromEvent(window, 'online'),
     visible$: fromEvent(document, 'visibilitychange').pipe(filter(() => document.visibilityState === 'visible')),

@@ -1,17 +1,15 @@
-import type { JsonObject, JsonValue } from './client-types';
+import { isRecord, type JsonObject, type JsonValue } from '../json';
 
-/** Bodies above this many base64 characters are refused (protocol doc §8.1 suggests 64 KiB). */
+/** Bodies above this many base64 characters are refused (docs/protocol.md#codec). */
 export const MAX_BODY_CHARS = 64 * 1024;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Encodes a JSON object as standard base64 (with padding) of its UTF-8 bytes. Base64 survives the
- * FreeSWITCH `chat` API unchanged; raw JSON would not (protocol doc §7.5).
+ * FreeSWITCH `chat` API unchanged; raw JSON would not (docs/protocol.md#why-bodies-are-base64).
  */
 export function encodeBody(value: JsonObject): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
@@ -42,5 +40,5 @@ export function decodeBody(body: string): Decoded<JsonObject> {
   } catch {
     return { ok: false, error: 'body is not JSON' };
   }
-  return isJsonObject(value) ? { ok: true, value } : { ok: false, error: 'body is not a JSON object' };
+  return isRecord(value) ? { ok: true, value } : { ok: false, error: 'body is not a JSON object' };
 }

@@ -1,39 +1,23 @@
-import type { PeerEnvelope, PeerStatus, PresenceEvent } from './client-types';
-import { decodeBody, isJsonObject, type Decoded } from './codec';
-import type { JsonObject } from './client-types';
+import type { JsonObject, PeerEnvelope, PeerStatus, PresenceEvent } from './client-types';
+import { decodeBody, type Decoded } from './codec';
+import { isRecord } from '../json';
+import { isPeerStatus } from './peer-status';
 import { parsePage, type PageInstance } from './page-instance';
-
-const STATUSES: readonly PeerStatus[] = ['ready', 'available', 'unavailable', 'gone'];
-export const MAX_NAME_LENGTH = 32;
-
-// C0/C1 controls, DEL, line/paragraph separators, and bidi overrides/isolates that could disguise a name.
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const UNSAFE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** The id part of `id@domain` (or the bare id). */
 export const bareId = (userId: string): string => userId.split('@')[0];
 
 /**
- * A display name, ours or another client's: any Unicode, control characters stripped, trimmed,
- * at most 32 characters; anything else is no name at all. It is rendered with textContent only.
+ * The presence payload `{peerStatus, peerName?, peerPage?}` (docs/protocol.md#presence) from a decoded body.
+ * The name is passed on as sent: the display-name rule (src/peer/display-name.ts) applies where it is shown.
  */
-export function cleanName(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const cleaned = raw.replace(UNSAFE_IN_NAMES, '').trim();
-  if (cleaned === '') return undefined;
-  return [...cleaned].slice(0, MAX_NAME_LENGTH).join('').trim();
-}
-
-/** The presence payload `{peerStatus, peerName?, peerPage?}` (protocol doc §8.2) from a decoded body. */
 export function readPresence(body: JsonObject): Decoded<{ status: PeerStatus; name?: string; page?: PageInstance }> {
   const status = body.peerStatus;
-  if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
-    return { ok: false, error: 'no valid peerStatus' };
-  }
-  const name = cleanName(body.peerName);
+  if (!isPeerStatus(status)) return { ok: false, error: 'no valid peerStatus' };
+  const name = body.peerName;
   // A malformed page is no page: the event still counts as presence, just without the duplicate-login rule.
   const page = parsePage(body.peerPage);
-  return { ok: true, value: { status: status as PeerStatus, ...(name !== undefined ? { name } : {}), ...(page !== undefined ? { page } : {}) } };
+  return { ok: true, value: { status, ...(typeof name === 'string' ? { name } : {}), ...(page !== undefined ? { page } : {}) } };
 }
 
 /**
@@ -52,10 +36,10 @@ export function readPresenceEvent(params: JsonObject, channelId: string): Decode
   return { ok: true, value: { from: bareId(userid), ...presence.value } };
 }
 
-/** A delivered `verto.info` `msg` addressed to us → a peer envelope (protocol doc §5.3). */
+/** A delivered `verto.info` `msg` addressed to us → a peer envelope (docs/protocol.md#delivered-msg). */
 export function readPeerMessage(params: JsonObject, ownId: string): Decoded<PeerEnvelope> {
   const msg = params.msg;
-  if (!isJsonObject(msg)) return { ok: false, error: 'verto.info without msg' };
+  if (!isRecord(msg)) return { ok: false, error: 'verto.info without msg' };
   const { from, to, body } = msg;
   if (typeof from !== 'string' || typeof to !== 'string' || typeof body !== 'string') {
     return { ok: false, error: 'msg without string from/to/body' };

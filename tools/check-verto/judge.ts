@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../src/verto/client-types';
-import { decodeBody, isJsonObject } from '../../src/verto/codec';
+import { isRecord } from '../../src/json';
+import { decodeBody } from '../../src/verto/codec';
 import { bareId } from '../../src/verto/inbound';
 import type { RpcReply, ServerRequest } from '../../src/verto/jsonrpc';
 
@@ -115,13 +116,13 @@ export const isProbeEvent =
 export const isMessageWithBody =
   (body: string) =>
   (request: ServerRequest): boolean =>
-    request.method === 'verto.info' && isJsonObject(request.params.msg) && request.params.msg.body === body;
+    request.method === 'verto.info' && isRecord(request.params.msg) && request.params.msg.body === body;
 
 /** The in-channel delivery: the body arrived and `msg.from` names the sender (ids compared without the domain). */
 export function judgeDelivered(received: ServerRequest | null, sender: string, elapsedMs: number): Verdict {
   if (received === null) return fail('not delivered');
   const msg = received.params.msg;
-  const from = isJsonObject(msg) && typeof msg.from === 'string' ? msg.from : '';
+  const from = isRecord(msg) && typeof msg.from === 'string' ? msg.from : '';
   if (bareId(from) !== bareId(sender)) return fail(`delivered, but msg.from is ${JSON.stringify(from)} instead of ${bareId(sender)}`);
   return pass(`delivered in ${elapsedMs} ms`);
 }
