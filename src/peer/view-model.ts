@@ -33,7 +33,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const text =
       call.phase === 'offering' ? `Calling ${who}…`
       : call.phase === 'ringing' ? `${who} is calling`
-      : call.phase === 'connected' ? `In a call with ${who}`
+      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
