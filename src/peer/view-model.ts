@@ -39,7 +39,8 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
     return offline ? `${said} (${clientText(s.client, at)})` : said;
   }
-  if (offline) return clientText(s.client, at);
+  // A notice says why a call just ended, even when that happened while the server was out of reach.
+  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at)})` : clientText(s.client, at);
   return s.notice?.text ?? 'Online';
 }
 
