@@ -1,5 +1,5 @@
 // Perfect negotiation between two calls' media over fake RTCPeerConnections, in virtual time.
-import { RtcError, type Signal } from '../../src/rtc/connection-types';
+import type { Signal } from '../../src/rtc/connection-types';
 import { FakeTrack } from './fake-media';
 import { agreed, descriptionsSent, lastState, makePair, type Pair } from './pair';
 

@@ -49,15 +49,17 @@ describe('connectionStates', () => {
 
   it('after connecting, 60 ms without connected again loses the call, failed or not', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('-c-d------------------------------f', states);
+    const unsub = '                            ^ 79ms !'; // only so that a bug here cannot retry forever
     const expected = '                         -c-r-R 9ms R 9ms R 9ms R 9ms R 9ms R 7ms #';
-    m.expect(connectionStates(pc$, NEVER, timing, m.scheduler)).toBeObservable(expected, out, new RtcError('connection-lost'));
+    m.expect(connectionStates(pc$, NEVER, timing, m.scheduler), unsub).toBeObservable(expected, out, new RtcError('connection-lost'));
   }));
 
   it('signalling down for the whole outage: not one restart, and the call is lost at the limit', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('-c-d-', states);
     const up$ = m.hot<boolean>('               --f--', up);
+    const unsub = '                            ^ 79ms !';
     const expected = '                         -c-r 59ms #';
-    m.expect(connectionStates(pc$, up$, timing, m.scheduler)).toBeObservable(expected, out, new RtcError('connection-lost'));
+    m.expect(connectionStates(pc$, up$, timing, m.scheduler), unsub).toBeObservable(expected, out, new RtcError('connection-lost'));
   }));
 
   it('each outage after a recovery is a new one: failed restarts at once', marbles((m) => {
@@ -69,8 +71,9 @@ describe('connectionStates', () => {
 
   it('while setting up: failed restarts once; no connected within 7 ms is ice-failed', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('-g-f--f---', states);
+    const unsub = '                            ^ 79ms !';
     const expected = '                         ---(Rr)---#';
-    m.expect(connectionStates(pc$, NEVER, timing, m.scheduler)).toBeObservable(expected, out, new RtcError('ice-failed'));
+    m.expect(connectionStates(pc$, NEVER, timing, m.scheduler), unsub).toBeObservable(expected, out, new RtcError('ice-failed'));
   }));
 
   it('while setting up: a disconnected blip is cancelled by a newer state', marbles((m) => {
