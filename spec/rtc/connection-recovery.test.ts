@@ -9,6 +9,27 @@ const after = (s: Side, t: number) => s.states.filter(([at]) => at >= t);
 const restarts = (s: Side) => s.pcs.reduce((n, pc) => n + pc.stats.restarts, 0);
 const ufrag = (s: Side) => /ice-ufrag:(\S+)/.exec(s.pc().currentLocalDescription?.sdp ?? '')?.[1] ?? '';
 
+/**
+ * The whole network goes at `cut`; both clients notice their sockets are dead 5 s later; ICE gives up
+ * on the old candidate pair 30 s in, as Chrome does; the network is back at `back`, signalling 1 s later.
+ */
+function blackout(p: Pair, cut: number, back: number): void {
+  p.at(cut, () => p.setNetwork(false));
+  p.at(cut + 5000, () => {
+    p.setSignalling(p.a, false);
+    p.setSignalling(p.b, false);
+  });
+  p.at(cut + 30_000, () => {
+    p.a.pc().failIce();
+    p.b.pc().failIce();
+  });
+  p.at(back, () => p.setNetwork(true));
+  p.at(back + 1000, () => {
+    p.setSignalling(p.a, true);
+    p.setSignalling(p.b, true);
+  });
+}
+
 async function connectedPair(): Promise<Pair> {
   const p = await makePair();
   p.a.connection.open(true);
@@ -56,22 +77,7 @@ describe('Connection recovery', () => {
 
   it('a 45 s blackout: the restart offers sent before the sockets were known dead are lost; back online, they go out again at once and the call resumes', async () => {
     const p = await connectedPair();
-    p.at(1000, () => p.setNetwork(false));
-    p.at(6000, () => {
-      // the clients notice their sockets are dead
-      p.setSignalling(p.a, false);
-      p.setSignalling(p.b, false);
-    });
-    p.at(31_000, () => {
-      // ICE gives up on the old candidate pair, as Chrome does after some 30 s
-      p.a.pc().failIce();
-      p.b.pc().failIce();
-    });
-    p.at(46_000, () => p.setNetwork(true));
-    p.at(47_000, () => {
-      p.setSignalling(p.a, true);
-      p.setSignalling(p.b, true);
-    });
+    blackout(p, 1000, 46_000);
     p.run();
 
     for (const side of [p.a, p.b]) {
@@ -90,16 +96,7 @@ describe('Connection recovery', () => {
 
   it('a 61 s blackout: both sides give up at 60 s with connection-lost and release everything; the network coming back later changes nothing', async () => {
     const p = await connectedPair();
-    p.at(1000, () => p.setNetwork(false));
-    p.at(6000, () => {
-      p.setSignalling(p.a, false);
-      p.setSignalling(p.b, false);
-    });
-    p.at(62_000, () => {
-      p.setNetwork(true);
-      p.setSignalling(p.a, true);
-      p.setSignalling(p.b, true);
-    });
+    blackout(p, 1000, 62_000);
     p.run();
 
     for (const side of [p.a, p.b]) {

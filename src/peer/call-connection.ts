@@ -23,9 +23,9 @@ const toFailure = (callId: string, error: unknown): PeerEvent => ({
 
 /**
  * The media of one call, alive exactly as long as the subscription: it shows the streams, sends our
- * signals to the peer and reports media, state and the failure reason back as events. `signallingUp$`:
- * see `CallMedia`. Unsubscribing
- * ends the media (tracks stopped, RTCPeerConnection closed) and shows the poster.
+ * signals to the peer and reports media, state and the failure reason back as events (`signallingUp$`:
+ * see `CallMedia`). Unsubscribing ends the media (tracks stopped, RTCPeerConnection closed) and shows
+ * the poster.
  */
 export function callConnection$(
   call: CallKey,
