@@ -106,7 +106,7 @@ export function runHarness(m: RunContext, src: Sources) {
   // Cold and created up front, so a test can check when each call's media was subscribed and released.
   const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));
   let made = 0;
-  const callMedia: CallMedia = (options, remoteSignals$) =>
+  const callMedia: CallMedia = (options, remoteSignals$, signallingUp$) =>
     defer(() => {
       const n = made++;
       const script = src.connections?.[n] ?? {};
@@ -121,7 +121,9 @@ export function runHarness(m: RunContext, src: Sources) {
       const signals$ = script.signals ? m.cold(script.signals, { o: OUR_OFFER, k: OUR_CANDIDATE }).pipe(map((signal): CallMediaEvent => ({ kind: 'signal', signal }))) : NEVER;
       const remote$ = script.remote ? m.cold(script.remote, { s: { id: `${tag}-remote` } as unknown as MediaStream }).pipe(map((s): CallMediaEvent => ({ kind: 'remote', stream: s }))) : NEVER;
       const received$ = remoteSignals$.pipe(tap((signal) => record(`${tag} receive ${describeSignal(signal)}`)), ignoreElements());
-      return merge(lifetimes[n] ?? NEVER, received$, local$, state$, signals$, remote$).pipe(finalize(() => record(`${tag} close`)));
+      // Recorded as `signalling connN up|down`, apart from the `connN` lines.
+      const up$ = signallingUp$.pipe(tap((up) => record(`signalling ${tag} ${up ? 'up' : 'down'}`)), ignoreElements());
+      return merge(lifetimes[n] ?? NEVER, received$, up$, local$, state$, signals$, remote$).pipe(finalize(() => record(`${tag} close`)));
     });
   const callIds = [...(src.callIds ?? ['call-1', 'call-2', 'call-3'])];
   const names = src.names ?? new Map<string, string>();
@@ -159,6 +161,8 @@ export function runHarness(m: RunContext, src: Sources) {
     published: pick(/^publish /),
     statuses: () => log.filter(([, t]) => t.startsWith('status ')).map(([time, t]) => [time, t.slice(7)] as const),
     conn: pick(/^conn\d/),
+    /** What each call's media was told about signalling. */
+    signalling: pick(/^signalling /),
     /** The last status text shown. */
     lastStatus: () => log.filter(([, t]) => t.startsWith('status ')).at(-1)?.[1].slice(7),
   };

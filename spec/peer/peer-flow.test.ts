@@ -260,7 +260,7 @@ describe('Peer: the call ends from the other side', () => {
   );
 
   it(
-    'remote crashes (ICE fails for good): close/failed, the specific reason in the status, back to idle, and a new call works',
+    'remote crashes (its media never comes back): close/lost, the specific reason in the status, back to idle, and a new call works',
     marbles((m) => {
       const h = runHarness(m, {
         presence: [...inCall.presence],
@@ -269,12 +269,12 @@ describe('Peer: the call ends from the other side', () => {
           [inCall.acceptAt, msg('bo', { peerAction: 'accept', callId: 'call-1' })],
           [1050, msg('bo', { peerAction: 'accept', callId: 'call-2' })],
         ],
-        connections: [{ media: '5ms m', state: '50ms c 500ms #', error: new RtcError('ice-failed') }, connected],
+        connections: [{ media: '5ms m', state: '50ms c 300ms r 199ms #', error: new RtcError('connection-lost') }, connected],
       });
       h.flush();
       expect(h.sent()).toEqual([
         [25, 'send bo offer call-1'],
-        [571, 'send bo close call-1 failed'],
+        [571, 'send bo close call-1 lost'],
         [1005, 'send bo offer call-2'],
         [200_000, 'send bo close call-2 hangup'],
       ]);
@@ -286,7 +286,8 @@ describe('Peer: the call ends from the other side', () => {
       ]);
       expect(h.statuses().filter(([t]) => t >= 70 && t <= 1100)).toEqual([
         [70, 'In a call with Bo'],
-        [571, 'Could not connect to Bo'],
+        [371, 'Reconnecting to Bo…'],
+        [571, 'Lost the connection to Bo for 60 s'],
         [1000, 'Calling Bo…'],
         [1050, 'Connecting to Bo…'],
         [1050, 'In a call with Bo'], // the fake connects 50 ms after creation, as the accept arrives

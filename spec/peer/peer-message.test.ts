@@ -1,4 +1,4 @@
-import { decodePeerMessage, signalMessage, closeMessage, offerMessage } from '../../src/peer/peer-message';
+import { decodePeerMessage, signalMessage, closeMessage, offerMessage, presenceMessage } from '../../src/peer/peer-message';
 import type { JsonObject } from '../../src/verto/client-types';
 
 const ok = (m: JsonObject) => {
@@ -19,6 +19,12 @@ describe('decodePeerMessage (§8.3)', () => {
     expect(ok({ peerAction: 'accept', callId: 'c-1', peerName: 7 })).toEqual({ kind: 'accept', callId: 'c-1' });
     expect(ok({ peerAction: 'close', callId: 'c-1', reason: 'hangup' })).toEqual({ kind: 'close', callId: 'c-1', reason: 'hangup' });
     expect(ok({ peerAction: 'close', callId: 'c-1', reason: 'whatever' })).toEqual({ kind: 'close', callId: 'c-1' });
+  });
+
+  it('a direct presence reply carries the status, busy included; close carries `lost` (cut off for the whole outage limit)', () => {
+    expect(ok(presenceMessage('unavailable', 'Dee'))).toEqual({ kind: 'presence', status: 'unavailable', name: 'Dee' });
+    expect(ok(presenceMessage('available', 'Bo'))).toEqual({ kind: 'presence', status: 'available', name: 'Bo' });
+    expect(ok(closeMessage('c-1', 'Bo', 'lost'))).toEqual({ kind: 'close', callId: 'c-1', reason: 'lost' });
   });
 
   it('reads the legacy `error` as close/failed', () => {

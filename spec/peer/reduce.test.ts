@@ -33,20 +33,35 @@ describe('reduce (pure)', () => {
     expect(kinds(reduce(base(), { kind: 'leave' }, 5))).toEqual(['disconnect']);
   });
 
-  it('keepalive: refreshes presence when idle or ringing, re-sends an open offer, stays quiet in a call', () => {
-    expect(kinds(reduce(base(), { kind: 'keepalive' }, 1))).toEqual(['publish']);
-    expect(kinds(reduce(withCall('ringing'), { kind: 'keepalive' }, 1))).toEqual(['publish']);
-    expect(kinds(reduce(withCall('offering'), { kind: 'keepalive' }, 1))).toEqual(['send "offer" ""']);
-    expect(kinds(reduce(withCall('offering', { offerSent: false }), { kind: 'keepalive' }, 1))).toEqual([]);
-    expect(kinds(reduce(withCall('connected'), { kind: 'keepalive' }, 1))).toEqual([]);
+  it('keepalive: refreshes presence always (busy in a call, so nobody drops us while we talk) and re-sends an open offer', () => {
+    const published = (s: PeerState) => reduce(s, { kind: 'keepalive' }, 1).effects.flatMap((e) => (e.kind === 'publish' ? [e.presence.status] : []));
+    expect(published(base())).toEqual(['available']);
+    expect(published(withCall('ringing'))).toEqual(['available']);
+    expect(published(withCall('connected'))).toEqual(['unavailable']);
+    expect(kinds(reduce(withCall('offering'), { kind: 'keepalive' }, 1))).toEqual(['publish', 'send "offer" ""']);
+    expect(kinds(reduce(withCall('offering', { offerSent: false }), { kind: 'keepalive' }, 1))).toEqual(['publish']);
   });
 
-  it('`ready` from a peer: drops its stale ringing offer, re-sends our open offer, keeps a running call', () => {
+  it('`ready` from a peer: drops its stale ringing offer, re-sends our open offer, keeps a running call; anyone else is told our status', () => {
     const ready: PeerEvent = { kind: 'presence', from: 'bo', status: 'ready', name: 'Bo' };
-    expect(reduce(withCall('ringing'), ready, 1).state.call).toBeNull();
+    const ringingDropped = reduce(withCall('ringing'), ready, 1);
+    expect(ringingDropped.state.call).toBeNull();
+    expect(kinds(ringingDropped)).toEqual(['send "available" ""']); // idle again: callable
     expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "offer" ""']);
-    expect(reduce(withCall('connected'), ready, 1).state.call?.phase).toBe('connected');
-    expect(reduce(withCall('connected', { peerId: 'cy' }), ready, 1).effects).toEqual([]);
+    const inCallWithBo = reduce(withCall('connected'), ready, 1);
+    expect(inCallWithBo.state.call?.phase).toBe('connected');
+    expect(inCallWithBo.effects).toEqual([]);
+    // A newcomer learns about us from us: busy while we are in a call with someone else, callable while ringing.
+    expect(reduce(withCall('connected', { peerId: 'cy' }), ready, 1).effects).toEqual([{ kind: 'send', to: 'bo', message: { peerStatus: 'unavailable', peerName: 'Ann' } }]);
+    expect(reduce(withCall('ringing', { peerId: 'cy' }), ready, 1).effects).toEqual([{ kind: 'send', to: 'bo', message: { peerStatus: 'available', peerName: 'Ann' } }]);
+    expect(reduce(base(), ready, 1).effects).toEqual([{ kind: 'send', to: 'bo', message: { peerStatus: 'available', peerName: 'Ann' } }]);
+  });
+
+  it('a busy answer to our `ready` lists the peer as busy, not callable', () => {
+    const busy: PeerEvent = { kind: 'message', from: 'cy', message: { kind: 'presence', status: 'unavailable', name: 'Cy' } };
+    const next = reduce(base(), busy, 1).state;
+    expect(menuItems(next)).toEqual([{ kind: 'call', peerId: 'bo', name: 'Bo' }, { kind: 'busy', name: 'Cy' }, { kind: 'name', name: 'Ann' }]);
+    expect(reduce(next, { kind: 'place-call', peerId: 'cy', callId: 'c2' }, 2).state.call).toBeNull();
   });
 
   it('ignores its own presence and `gone` of strangers', () => {
@@ -60,14 +75,25 @@ describe('reduce (pure)', () => {
     expect(reduce(withCall('connected'), { kind: 'client', status: { kind: 'closed' } }, 1).state.call).not.toBeNull();
   });
 
-  it('connection states: reconnecting changes nothing, a failure ends the call with its reason, other calls’ events are ignored', () => {
-    expect(reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'reconnecting' }, 1).state.call?.phase).toBe('connected');
+  it('connection states: reconnecting interrupts a connected call (kept, Hang up still there), a failure ends the call with its reason, other calls’ events are ignored', () => {
+    const interrupted = reduce(withCall('connected'), { kind: 'rtc-state', callId: 'c1', state: 'reconnecting' }, 1).state;
+    expect(interrupted.call).toMatchObject({ phase: 'connected', interrupted: true });
+    expect(statusText(interrupted)).toBe('Reconnecting to Bo…');
+    expect(menuItems(interrupted)).toEqual([{ kind: 'hangup' }]);
+    const resumed = reduce(interrupted, { kind: 'rtc-state', callId: 'c1', state: 'connected' }, 2).state;
+    expect(statusText(resumed)).toBe('In a call with Bo');
+    // Before media ever flowed, a restart is still part of connecting.
+    const settingUp = reduce(withCall('connecting'), { kind: 'rtc-state', callId: 'c1', state: 'reconnecting' }, 1).state;
+    expect(statusText(settingUp)).toBe('Connecting to Bo…');
     expect(reduce(withCall('connecting'), { kind: 'rtc-state', callId: 'old', state: 'connected' }, 1).state.call?.phase).toBe('connecting');
     expect(kinds(reduce(withCall('connected'), { kind: 'rtc-error', callId: 'c1', reason: 'negotiation' }, 1))).toEqual(['send "close" "failed"', 'publish']);
     expect(reduce(withCall('connected'), { kind: 'rtc-error', callId: 'old', reason: 'ice-failed' }, 1).state.call).not.toBeNull();
     expect(reduce(withCall('connected'), { kind: 'media-ready', callId: 'c1' }, 1).effects).toEqual([]);
-    const failed = reduce(withCall('connected'), { kind: 'rtc-error', callId: 'c1', reason: 'ice-failed' }, 1);
-    expect(statusText(failed.state)).toBe('Could not connect to Bo');
+    const failed = reduce(withCall('connecting'), { kind: 'rtc-error', callId: 'c1', reason: 'ice-failed' }, 1);
+    expect(statusText(failed.state)).toBe('Could not connect to Bo: no network path between you; a relay (TURN) server may be needed');
+    const lost = reduce(withCall('connected', { interrupted: true }), { kind: 'rtc-error', callId: 'c1', reason: 'connection-lost' }, 1);
+    expect(kinds(lost)).toEqual(['send "close" "lost"', 'publish']);
+    expect(statusText(lost.state)).toBe('Lost the connection to Bo for 60 s');
   });
 
   it('refuses intents that do not fit the phase', () => {

@@ -15,7 +15,7 @@ import { quietPort } from './quiet-port';
 const markedPort = (setRemote: () => Observable<void>, done: string[]): PeerPort =>
   quietPort({ setRemote, addTrack: (track) => done.push(`addTrack ${track.kind}`), close: () => done.push('close') });
 
-const answer: Signal = { kind: 'description', description: { type: 'answer', sdp: 'v=0 a' } };
+const offer: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0 a' } };
 
 describe('call media lifecycle', () => {
   // prettier-ignore
@@ -27,7 +27,7 @@ describe('call media lifecycle', () => {
     const media$ = m.cold('             -s------', { s: stream });
     const unsub = '                     ^---!   ';
     const expected = '                   cl---   ';
-    const media = callMedia$({ polite: false, iceServers: [] }, signals$, {
+    const media = callMedia$({ polite: false, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => NEVER, done), log: () => undefined,
     });
     m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream } });
@@ -42,10 +42,10 @@ describe('call media lifecycle', () => {
   it('a failed negotiation ends the stream with RtcError "negotiation" and lets go of everything at that moment', marbles((m) => {
     const done: string[] = [];
     const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
-    const signals$ = m.hot<Signal>('     ---a----', { a: answer });
+    const signals$ = m.hot<Signal>('     ---a----', { a: offer });
     const media$ = m.cold('             s-------', { s: stream });
     const expected = '                   (cl)-(f|)';
-    const media = callMedia$({ polite: true, iceServers: [] }, signals$, {
+    const media = callMedia$({ polite: true, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => m.cold('--#', {}, new Error('InvalidStateError')), done), log: () => undefined,
     }).pipe(catchError((e: unknown) => of<CallMediaEvent | string>(e instanceof RtcError ? e.reason : 'other')));
     m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream }, f: 'negotiation' });
@@ -92,7 +92,7 @@ describe('call media lifecycle', () => {
     const devices = new FakeMediaDevices();
     const resume = devices.hold();
     const pcs: FakePeerConnection[] = [];
-    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, {
+    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
       localMedia: () => acquireLocalMedia(devices),
       createPort: (config) => {
         const pc = new FakePeerConnection(config, { clock: realClock });
@@ -116,7 +116,7 @@ describe('call media lifecycle', () => {
     const logs: string[] = [];
     let asked = false;
     const failure = firstValueFrom(
-      callMedia$({ polite: false, iceServers: [] }, NEVER, {
+      callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
         localMedia: () => {
           asked = true;
           return NEVER;
@@ -132,7 +132,7 @@ describe('call media lifecycle', () => {
 
   it('by default it takes the page’s camera: without navigator.mediaDevices (an insecure page) it fails with "no-device" and closes the port', async () => {
     const done: string[] = [];
-    const failure = lastValueFrom(callMedia$({ polite: false, iceServers: [] }, NEVER, { createPort: () => markedPort(() => NEVER, done), log: () => undefined }));
+    const failure = lastValueFrom(callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, { createPort: () => markedPort(() => NEVER, done), log: () => undefined }));
     await expect(failure).rejects.toHaveProperty('reason', 'no-device');
     expect(done).toEqual(['close']);
   });

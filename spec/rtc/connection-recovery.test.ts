@@ -1,9 +1,34 @@
-// ICE recovery in virtual time: a blip heals by itself, a longer outage restarts ICE, and a restart
-// that does not reconnect within its bound fails the call (about 10 s in all).
+// A call's outage lifetime in virtual time, both sides' real negotiation and recovery over the fake
+// RTCPeerConnection: a blip heals by itself; a longer cut restarts ICE, but never into signalling that
+// is down; when signalling is back the restart goes out at once; 60 s without media ends the call on
+// both sides with `connection-lost`.
 import { RtcError } from '../../src/rtc/connection-types';
 import { agreed, lastState, makePair, type Pair, type Side } from './pair';
 
 const after = (s: Side, t: number) => s.states.filter(([at]) => at >= t);
+const restarts = (s: Side) => s.pcs.reduce((n, pc) => n + pc.stats.restarts, 0);
+const ufrag = (s: Side) => /ice-ufrag:(\S+)/.exec(s.pc().currentLocalDescription?.sdp ?? '')?.[1] ?? '';
+
+/**
+ * The whole network goes at `cut`; both clients notice their sockets are dead 5 s later; ICE gives up
+ * on the old candidate pair 30 s in, as Chrome does; the network is back at `back`, signalling 1 s later.
+ */
+function blackout(p: Pair, cut: number, back: number): void {
+  p.at(cut, () => p.setNetwork(false));
+  p.at(cut + 5000, () => {
+    p.setSignalling(p.a, false);
+    p.setSignalling(p.b, false);
+  });
+  p.at(cut + 30_000, () => {
+    p.a.pc().failIce();
+    p.b.pc().failIce();
+  });
+  p.at(back, () => p.setNetwork(true));
+  p.at(back + 1000, () => {
+    p.setSignalling(p.a, true);
+    p.setSignalling(p.b, true);
+  });
+}
 
 async function connectedPair(): Promise<Pair> {
   const p = await makePair();
@@ -13,71 +38,119 @@ async function connectedPair(): Promise<Pair> {
 }
 
 describe('Connection recovery', () => {
-  it('a blip shorter than 3 s needs nothing: no restart, state stays connected', async () => {
+  it('a blip shorter than 2 s: "reconnecting" while it lasts, no restart, connected again', async () => {
     const p = await connectedPair();
     p.at(1000, () => p.link.setUp(false));
     p.at(2500, () => p.link.setUp(true));
     p.run();
 
-    expect(after(p.a, 1000)).toEqual([]);
-    expect(p.a.pc().stats.restarts + p.b.pc().stats.restarts).toBe(0);
-    expect(p.a.pc().connectionState).toBe('connected');
+    expect(after(p.a, 1000)).toEqual([
+      [1000, 'reconnecting'],
+      [2500, 'connected'],
+    ]);
+    expect(restarts(p.a) + restarts(p.b)).toBe(0);
   });
 
-  it('disconnected for more than 3 s: restartIce, reconnecting, then connected again without a new call', async () => {
+  it('ICE disconnected while signalling works: restart after 2 s, then connected again without a new call', async () => {
     const p = await connectedPair();
-    let ufragBefore = '';
+    let before = '';
     p.at(1000, () => {
-      ufragBefore = /ice-ufrag:(\S+)/.exec(p.a.pc().currentLocalDescription?.sdp ?? '')?.[1] ?? '';
+      before = ufrag(p.a);
       p.link.setUp(false);
     });
     p.at(6000, () => p.link.setUp(true));
     p.run();
 
     expect(after(p.a, 1000)).toEqual([
-      [4000, 'reconnecting'],
+      [1000, 'reconnecting'], // at once: the picture froze
       [6005, 'connected'], // the fake's ICE checks take 5 ms once the link is back
     ]);
-    expect(after(p.b, 1000).map(([, s]) => s)).toEqual(['reconnecting', 'connected']);
-    expect(p.a.pc().stats.restarts).toBe(1);
-    expect(ufragBefore).toMatch(/^pc\d+u\d+$/);
-    expect(p.a.pc().currentLocalDescription?.sdp).not.toContain(`ice-ufrag:${ufragBefore}\r`); // new ICE credentials
+    expect(after(p.b, 1000)).toEqual([
+      [1000, 'reconnecting'],
+      [6005, 'connected'],
+    ]);
+    expect(p.a.logs.filter((l) => l.message.endsWith('restarting ICE')).map((l) => l.t)).toEqual([3000]);
+    expect(before).toMatch(/^pc\d+u\d+$/);
+    expect(ufrag(p.a)).not.toBe(before); // new ICE credentials
     expect(agreed(p)).toBe(true);
   });
 
-  it('ICE failed: restart at once; still down after 7 more seconds: failed with "ice-failed", all released', async () => {
+  it('a 45 s blackout: the restart offers sent before the sockets were known dead are lost; back online, they go out again at once and the call resumes', async () => {
     const p = await connectedPair();
-    p.at(1000, () => {
-      p.link.setUp(false);
-      p.a.pc().failIce();
-    });
+    blackout(p, 1000, 46_000);
     p.run();
 
-    expect(after(p.a, 1000)).toEqual([
-      [1000, 'reconnecting'],
-      [8000, 'failed'],
-    ]);
-    expect(p.a.error).toEqual(new RtcError('ice-failed'));
-    expect((p.a.error as RtcError).reason).toBe('ice-failed');
-    // B only saw "disconnected": restart after 3 s, failure 7 s later — about 10 s in all
-    expect(after(p.b, 1000)).toEqual([
-      [4000, 'reconnecting'],
-      [11000, 'failed'],
-    ]);
-    expect(p.a.pc().signalingState).toBe('closed');
-    expect(p.a.devices.handedOut[0].getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
-    expect(p.a.pc().listenerCount()).toBe(0);
+    for (const side of [p.a, p.b]) {
+      expect(after(side, 1000)).toEqual([
+        [1000, 'reconnecting'],
+        [47_030, 'connected'], // the re-sent offers cross, the polite side answers (10 ms each way), ICE checks 5 ms
+      ]);
+      expect(side.lost.filter(([t]) => t < 6000).length).toBeGreaterThan(0); // the first restart went into the dead network
+      expect(side.lost.filter(([t]) => t >= 6000)).toEqual([]); // and nothing was sent while signalling was known down
+      expect(restarts(side)).toBe(1); // the pending restart was sent again, not started anew
+    }
+    expect(p.a.error).toBeUndefined();
+    expect(p.b.error).toBeUndefined();
+    expect(agreed(p)).toBe(true);
   });
 
-  it('a failure during reconnecting is part of the same episode: one restart, and the deadline decides', async () => {
+  it('a 61 s blackout: both sides give up at 60 s with connection-lost and release everything; the network coming back later changes nothing', async () => {
     const p = await connectedPair();
-    p.at(1000, () => p.link.setUp(false));
-    p.at(5000, () => p.a.pc().failIce());
-    p.at(9000, () => p.link.setUp(true));
+    blackout(p, 1000, 62_000);
     p.run();
 
-    expect(p.a.pc().stats.restarts).toBe(1);
-    expect(lastState(p.a)).toBe('connected');
-    expect(lastState(p.b)).toBe('connected');
+    for (const side of [p.a, p.b]) {
+      expect(after(side, 1000)).toEqual([
+        [1000, 'reconnecting'],
+        [61_000, 'failed'],
+      ]);
+      expect(side.error).toEqual(new RtcError('connection-lost'));
+      expect(side.pc().signalingState).toBe('closed');
+      expect(side.devices.handedOut[0].getTracks().map((t) => t.readyState)).toEqual(['ended', 'ended']);
+      expect(side.pc().listenerCount()).toBe(0);
+    }
+  });
+
+  it('only one side’s network went away: the other keeps offering the restart; when the first is back, both resend and the call resumes', async () => {
+    const p = await connectedPair();
+    p.at(1000, () => p.setNetwork(false)); // A's network: media and A's socket
+    p.at(6000, () => p.setSignalling(p.a, false));
+    p.at(31_000, () => {
+      p.a.pc().failIce();
+      p.b.pc().failIce();
+    });
+    p.at(40_000, () => p.setNetwork(true));
+    p.at(41_000, () => p.setSignalling(p.a, true)); // B hears A is back (its `ready`)
+    p.run();
+
+    // B's signalling never went down: it re-sent its pending restart offer every 10 s, all lost.
+    expect(p.b.logs.filter((l) => l.message.endsWith('sending the pending offer again')).map((l) => l.t).filter((t) => t < 40_000)).toEqual([
+      13_000, 23_000, 33_000,
+    ]);
+    for (const side of [p.a, p.b]) {
+      expect(after(side, 1000)).toEqual([
+        [1000, 'reconnecting'],
+        [41_030, 'connected'],
+      ]);
+    }
+    expect(agreed(p)).toBe(true);
+  });
+
+  it('ICE fails while the call is being set up: one restart, then "ice-failed" 7 s later, all released', async () => {
+    const p = await makePair();
+    p.a.connection.open(true);
+    p.b.connection.open(false);
+    p.at(1, () => p.link.setUp(false)); // before the first connection
+    p.at(100, () => p.a.pc().failIce());
+    p.run();
+
+    expect(p.a.states).toEqual([
+      [0, 'connecting'],
+      [100, 'reconnecting'],
+      [7100, 'failed'],
+    ]);
+    expect(p.a.error).toEqual(new RtcError('ice-failed'));
+    expect(p.a.pc().signalingState).toBe('closed');
+    expect(lastState(p.b)).toBe('connecting'); // the Peer's connect deadline (30 s) ends its side
   });
 });

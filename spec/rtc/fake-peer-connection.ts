@@ -298,6 +298,11 @@ export class FakePeerConnection extends EventTarget {
     }
   }
 
+  /** The ICE username fragment of the remote description in force, if any. */
+  remoteUfrag(): string | undefined {
+    return (this.pendingRemote ?? this.currentRemote)?.ufrag;
+  }
+
   knowsCandidatesOf(ufrag: string): boolean {
     return (this.candidatesByUfrag.get(ufrag) ?? 0) > 0;
   }
@@ -398,6 +403,8 @@ export class FakePeerConnection extends EventTarget {
     const remote = this.pendingRemote ?? this.currentRemote;
     if (this.closed || !local || !remote || !this.options.link?.up) return null;
     if (!this.gathered.has(local.ufrag)) return null;
+    // ICE checks need our credentials on the other side: a restart offer it never got cannot connect.
+    if (![...this.options.link.members].some((pc) => pc !== this && pc.remoteUfrag() === local.ufrag)) return null;
     // Either we have the other side's candidates, or it has ours (it then reaches us as peer-reflexive).
     const peerHasOurs = [...this.options.link.members].some((pc) => pc !== this && pc.knowsCandidatesOf(local.ufrag));
     if (!this.candidatesByUfrag.get(remote.ufrag) && !peerHasOurs) return null;

@@ -86,6 +86,7 @@ describe('applyRemoteSignals', () => {
       setRemote: () => m.cold<void>('--(x|)', { x: done }),
       addCandidate: () => m.cold<void>('#', undefined, new Error('bad')),
     });
+    s.signaling = 'have-local-offer';
     const signals$ = m.hot<Signal>('cc--r', { c, r });
     const expected = '              hh----(ee)';                          // the held ones fail after the answer
     const flags = freshFlags();
@@ -112,6 +113,18 @@ describe('applyRemoteSignals', () => {
     m.expect(signals$.pipe(applyRemoteSignals(s.port, false, freshFlags()))).toBeObservable(expected, { a: sendAnswer });
     m.flush();
     expect(s.log).toEqual(['setRemote answer@0', 'setRemote offer@3', 'setLocal@6']);
+  }));
+
+  it('an answer when no offer of ours is out (a restart offer was sent twice) is ignored, not a failure; the next one applies', marbles((m) => {
+    const s: StubPort = stubPort(() => m.scheduler.now(), {
+      setRemote: () => m.cold<void>('-(x|)', { x: done }).pipe(tap(() => (s.signaling = 'stable'))),
+    });
+    s.signaling = 'have-local-offer';
+    const signals$ = m.hot<Signal>('-r-r---', { r });                   // the second answers the same offer again
+    const expected = '              ---i---';
+    m.expect(signals$.pipe(applyRemoteSignals(s.port, true, freshFlags()))).toBeObservable(expected, { i: { kind: 'ignored-answer' } });
+    m.flush();
+    expect(s.log).toEqual(['setRemote answer@1']);
   }));
 
   it('impolite, making an offer: ignores the colliding offer and its failing candidates, then reports again', marbles((m) => {
@@ -168,6 +181,7 @@ describe('applyRemoteSignals', () => {
       setRemote: () => (++calls === 1 ? m.cold<void>('-#', undefined, error) : m.cold<void>('(x|)', { x: done })),
       setLocal: () => m.cold('(a|)', { a: answer }),
     });
+    s.signaling = 'have-local-offer'; // judged by the port: in this stub it stays there, so the offer is applied too (polite)
     const signals$ = m.hot<Signal>('r--o', { r, o });
     m.expect(signals$.pipe(applyRemoteSignals(s.port, true, freshFlags()))).toBeObservable('-f-a', {
       f: { kind: 'failed', error: new RtcError('negotiation', { cause: error }) },

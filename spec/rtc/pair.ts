@@ -1,7 +1,7 @@
 // Two calls' media wired to each other through a virtual-time scheduler: the backbone of the
 // negotiation tests. Each direction has its own delay per message, so signals can be delivered
 // late, back to back, or out of order (the verto relay neither orders nor acknowledges).
-import { ReplaySubject, Subject, VirtualAction, VirtualTimeScheduler, firstValueFrom, map, mergeMap, of, throwError, timer, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, EMPTY, ReplaySubject, Subject, VirtualAction, VirtualTimeScheduler, firstValueFrom, map, mergeMap, of, throwError, timer, type Observable, type Subscription } from 'rxjs';
 import { callMedia$ } from '../../src/rtc/call-media';
 import type { ConnectionState, Signal } from '../../src/rtc/connection-types';
 import { acquireLocalMedia } from '../../src/rtc/local-media';
@@ -44,6 +44,10 @@ export interface Side {
   readonly sent: [number, Signal][];
   readonly logs: { t: number; level: RtcLogLevel; message: string }[];
   readonly remoteStreams: MediaStream[];
+  /** Whether this side's signalling is up (its signallingUp$); signals to or from a side that is down are lost. */
+  readonly signalling: BehaviorSubject<boolean>;
+  /** Signals it sent that were lost (its or the receiver's signalling down, or no network). */
+  readonly lost: [number, Signal][];
   error: unknown;
 }
 
@@ -56,6 +60,16 @@ export interface Pair {
   at(t: number, fn: () => void): void;
   /** Runs virtual time until nothing is left to do. */
   run(): void;
+  /**
+   * This side's signalling goes down or comes back. Back: the other side hears it too (as the Peer
+   * hears the other page's `ready` when it re-subscribed).
+   */
+  setSignalling(s: Side, up: boolean): void;
+  /**
+   * The whole network goes away or comes back: ICE's link, and every signal on the way (the sides'
+   * sockets are dead, but until `setSignalling` they do not know it).
+   */
+  setNetwork(up: boolean): void;
 }
 
 export interface PairOptions {
@@ -74,6 +88,7 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
     },
   };
   const outgoing = new Map<Side, Subject<Signal>>();
+  let network = true;
 
   const side = async (o: SideOptions = {}): Promise<Side> => {
     const devices = new FakeMediaDevices(o.media ?? {});
@@ -104,10 +119,12 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
       sent: [],
       logs: [],
       remoteStreams: [],
+      signalling: new BehaviorSubject(true),
+      lost: [],
       error: undefined,
       connection: {
         open: (polite) => {
-          subscription = callMedia$({ polite, iceServers: [] }, inbox, {
+          subscription = callMedia$({ polite, iceServers: [] }, inbox, s.signalling, {
             localMedia: () => media.pipe(mergeMap((m) => m)),
             createPort: (config) => {
               const pc = new FakePeerConnection(config, { clock, link, noStreams: o.noStreams });
@@ -150,10 +167,18 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
       .pipe(
         mergeMap((signal, n) => {
           from.sent.push([scheduler.now(), signal]);
+          // Lost when the sender's socket is dead as it sends, or the receiver's as it arrives.
+          if (!network || !from.signalling.value) {
+            from.lost.push([scheduler.now(), signal]);
+            return EMPTY;
+          }
           return timer(delay(n, signal), scheduler).pipe(map(() => signal));
         }),
       )
-      .subscribe((signal) => to.connection.receive(signal));
+      .subscribe((signal) => {
+        if (network && to.signalling.value) to.connection.receive(signal);
+        else from.lost.push([scheduler.now(), signal]);
+      });
   wire(a, b, options.a?.delay);
   wire(b, a, options.b?.delay);
 
@@ -166,6 +191,15 @@ export async function makePair(options: PairOptions = {}): Promise<Pair> {
       scheduler.schedule(fn, t - scheduler.now());
     },
     run: () => scheduler.flush(),
+    setSignalling: (s, up) => {
+      s.signalling.next(up);
+      const other = s === a ? b : a;
+      if (up && other.signalling.value) other.signalling.next(true);
+    },
+    setNetwork: (up) => {
+      network = up;
+      link.setUp(up);
+    },
   };
 }
 

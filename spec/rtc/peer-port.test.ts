@@ -1,6 +1,6 @@
 // The real port over the fake's Promise API (awaited conditions, no virtual time): the same
 // negotiation works when every operation is a real browser-style Promise.
-import { ReplaySubject, filter, firstValueFrom, share, type Observable } from 'rxjs';
+import { NEVER, ReplaySubject, filter, firstValueFrom, share, type Observable } from 'rxjs';
 import { callMedia$ } from '../../src/rtc/call-media';
 import type { CallMediaEvent, Signal } from '../../src/rtc/connection-types';
 import { acquireLocalMedia } from '../../src/rtc/local-media';
@@ -12,7 +12,7 @@ const iceServers = [{ urls: 'stun:stun.example.org:3478' }];
 
 /** One side's call media over the real port; `inbox` carries what the other side sent, replayed to a late opener. */
 function side(link: FakeLink, pcs: FakePeerConnection[], polite: boolean, inbox: Observable<Signal>): Observable<CallMediaEvent> {
-  return callMedia$({ polite, iceServers }, inbox, {
+  return callMedia$({ polite, iceServers }, inbox, NEVER, {
     localMedia: () => acquireLocalMedia(new FakeMediaDevices()),
     createPort: (config) => {
       const pc = new FakePeerConnection(config, { clock: realClock, link });

@@ -5,6 +5,7 @@ import type { PeerPort } from '../../src/rtc/peer-port';
 export const quietPort = (overrides: Partial<PeerPort>): PeerPort => ({
   signalingState: () => 'stable',
   remoteDescription: () => null,
+  localDescription: () => null,
   setRemote: () => NEVER,
   setLocal: () => NEVER,
   addCandidate: () => NEVER,

@@ -23,12 +23,18 @@ const toFailure = (callId: string, error: unknown): PeerEvent => ({
 
 /**
  * The media of one call, alive exactly as long as the subscription: it shows the streams, sends our
- * signals to the peer and reports media, state and the failure reason back as events. Unsubscribing
- * ends the media (tracks stopped, RTCPeerConnection closed) and shows the poster.
+ * signals to the peer and reports media, state and the failure reason back as events (`signallingUp$`:
+ * see `CallMedia`). Unsubscribing ends the media (tracks stopped, RTCPeerConnection closed) and shows
+ * the poster.
  */
-export function callConnection$(call: CallKey, remoteSignals$: Observable<Signal>, deps: CallConnectionDeps): Observable<PeerEvent> {
+export function callConnection$(
+  call: CallKey,
+  remoteSignals$: Observable<Signal>,
+  signallingUp$: Observable<boolean>,
+  deps: CallConnectionDeps,
+): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
-  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers }, remoteSignals$)).pipe(
+  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers }, remoteSignals$, signallingUp$)).pipe(
     mergeMap((e): Observable<PeerEvent> => {
       switch (e.kind) {
         case 'local':

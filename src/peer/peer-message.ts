@@ -2,9 +2,12 @@ import { isRecord, type JsonObject, type JsonValue } from '../json';
 import { isPeerStatus, type PeerStatus } from '../verto/peer-status';
 import type { Signal } from '../rtc/connection-types';
 
-/** Why a call ended; `busy` and `timeout` extend the protocol doc's list (§8.3), unknown reasons read as undefined. */
-export type CloseReason = 'rejected' | 'cancelled' | 'hangup' | 'failed' | 'busy' | 'timeout';
-const CLOSE_REASONS: readonly CloseReason[] = ['rejected', 'cancelled', 'hangup', 'failed', 'busy', 'timeout'];
+/**
+ * Why a call ended; `busy`, `timeout` and `lost` (no media for the whole outage limit) extend the
+ * protocol doc's list (§8.3), unknown reasons read as undefined.
+ */
+export type CloseReason = 'rejected' | 'cancelled' | 'hangup' | 'failed' | 'busy' | 'timeout' | 'lost';
+const CLOSE_REASONS: readonly CloseReason[] = ['rejected', 'cancelled', 'hangup', 'failed', 'busy', 'timeout', 'lost'];
 
 /** A validated `verto.info` message body (protocol doc §8.3), tagged by `kind`. */
 export type PeerMessage =
@@ -79,7 +82,8 @@ export function decodePeerMessage(m: JsonObject): DecodeResult {
 export const offerMessage = (callId: string, peerName: string): JsonObject => ({ peerAction: 'offer', peerName, callId });
 export const acceptMessage = (callId: string, peerName: string): JsonObject => ({ peerAction: 'accept', peerName, callId });
 export const closeMessage = (callId: string, peerName: string, reason: CloseReason): JsonObject => ({ peerAction: 'close', peerName, callId, reason });
-export const availableMessage = (peerName: string): JsonObject => ({ peerStatus: 'available', peerName });
+/** A direct presence reply (to a newcomer's `ready`): `available`, or `unavailable` while in a call. */
+export const presenceMessage = (peerStatus: PeerStatus, peerName: string): JsonObject => ({ peerStatus, peerName });
 
 /** Wraps an outgoing negotiation signal (Signal → `peerAction` description / candidate). */
 export function signalMessage(callId: string, signal: Signal): JsonObject {

@@ -40,6 +40,8 @@ export interface Call {
   readonly offerSent: boolean;
   /** Our media has no camera (none found or it could not be opened): the call goes on audio-only. */
   readonly audioOnly?: boolean;
+  /** connected: media is interrupted (ICE disconnected, or restarting) and the call waits for it. */
+  readonly interrupted?: boolean;
 }
 
 export interface PeerState {

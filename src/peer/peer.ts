@@ -144,11 +144,26 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),
     );
 
+    /**
+     * Whether this call's signals get through: our client online or not (now, then each change), and
+     * `true` again when the other side re-subscribed — both are the moment to restart ICE in an outage.
+     */
+    const signallingOf = (key: CallKey, onlineNow: boolean): Observable<boolean> =>
+      merge(
+        steps$.pipe(
+          map((step) => step.state.client.kind === 'online'),
+          startWith(onlineNow),
+          distinctUntilChanged(),
+        ),
+        client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
+      );
     // One call's media at a time: a new callId (or none) ends the previous one (switchMap).
     const connection$ = state$.pipe(
-      map((s) => callKey(s.call)),
-      distinctUntilChanged((a, b) => a?.callId === b?.callId),
-      switchMap((key) => (key === null ? EMPTY : callConnection$(key, signalsOf(key), deps))),
+      distinctUntilChanged((a, b) => callKey(a.call)?.callId === callKey(b.call)?.callId),
+      switchMap((s) => {
+        const key = callKey(s.call);
+        return key === null ? EMPTY : callConnection$(key, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps);
+      }),
     );
     // switchMap: only the earliest pending deadline matters. Every state re-arms it, even with the same
     // deadline: a timer that fired while the clock still read a little earlier (timer granularity, the

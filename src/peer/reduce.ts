@@ -2,7 +2,8 @@ import type { PeerStatus } from '../verto/client-types';
 import type { RtcFailure } from '../rtc/connection-types';
 import type { Intent } from '../view/ui-types';
 import { peerLabel, sanitizeName } from './display-name';
-import { acceptMessage, availableMessage, closeMessage, offerMessage, type CloseReason, type PeerMessage } from './peer-message';
+import { defaultRecoveryTiming } from '../rtc/recovery';
+import { acceptMessage, closeMessage, offerMessage, presenceMessage, type CloseReason, type PeerMessage } from './peer-message';
 import {
   CONNECT_TIMEOUT_MS,
   ENDED_MEMORY,
@@ -76,15 +77,16 @@ function onPresence(s: PeerState, from: string, status: PeerStatus, name: string
   }
   const next = upsertPeer(s, from, name, status !== 'unavailable', at);
   if (status !== 'ready') return same(next);
-  // `ready`: the peer (re)subscribed. Any offer of its previous page is stale; an idle peer answers directly.
+  // `ready`: the peer (re)subscribed, and learns from us directly whether we can be called: a newcomer
+  // sees everyone, busy or not. Any offer of its previous page is stale.
+  const answered = (state: PeerState): Step => ({ state, effects: [{ kind: 'send', to: from, message: presenceMessage(ownStatus(state), s.name) }] });
   const call = next.call;
-  if (call === null) return { state: next, effects: [{ kind: 'send', to: from, message: availableMessage(s.name) }] };
-  if (call.peerId !== from) return same(next);
-  if (call.phase === 'ringing') return same({ ...next, call: null, endedCalls: [...next.endedCalls, call.callId].slice(-ENDED_MEMORY) });
+  if (call === null || call.peerId !== from) return answered(next);
+  if (call.phase === 'ringing') return answered({ ...next, call: null, endedCalls: [...next.endedCalls, call.callId].slice(-ENDED_MEMORY) });
   if (call.phase === 'offering' && call.offerSent) {
     return { state: next, effects: [{ kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
   }
-  return same(next); // in a call: its signalling reconnected, the media path is unaffected
+  return same(next); // in a call with us: its signalling reconnected, and our media restarts ICE if it must (peer.ts)
 }
 
 /**
@@ -119,7 +121,7 @@ function onClose(s: PeerState, call: Call, reason: CloseReason | undefined, at: 
   if (call.phase === 'ringing') notice = `Missed call from ${who}`;
   else if (call.phase === 'offering') {
     notice = reason === 'busy' ? `${who} is busy` : reason === 'timeout' ? `${who} did not answer` : reason === 'failed' ? `Call to ${who} failed` : `${who} declined the call`;
-  } else notice = reason === 'failed' ? `Call with ${who} failed` : `${who} hung up`;
+  } else notice = reason === 'lost' ? failureNotice('connection-lost', who) : reason === 'failed' ? `Call with ${who} failed` : `${who} hung up`;
   return endCall(s, at, { notice });
 }
 
@@ -175,19 +177,23 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
   }
 }
 
-const failureNotice = (reason: RtcFailure, who: string): string => {
+/** Why a call failed, in plain words: the one place these are worded (also for a `close` with `lost`, and the connect deadline). */
+function failureNotice(reason: RtcFailure, who: string): string {
   switch (reason) {
     case 'media-denied':
       return 'Camera and microphone access was denied';
     case 'no-device':
       return 'No camera or microphone found';
     case 'negotiation':
-    case 'ice-failed':
       return `Could not connect to ${who}`;
+    case 'ice-failed':
+      return `Could not connect to ${who}: no network path between you; a relay (TURN) server may be needed`;
+    case 'connection-lost':
+      return `Lost the connection to ${who} for ${defaultRecoveryTiming.outageMs / 1000} s`;
     default:
       return assertNever(reason);
   }
-};
+}
 
 function onClock(s: PeerState, at: number): Step {
   const expired = Object.values(s.peers).filter((p) => p.seenAt + PEER_EXPIRY_MS <= at);
@@ -206,7 +212,7 @@ function onClock(s: PeerState, at: number): Step {
       return call.since + OFFER_TIMEOUT_MS <= at ? endCall(next, at, { notice: `${who} did not answer`, send: 'cancelled' }) : same(next);
     case 'accepting':
     case 'connecting':
-      return call.since + CONNECT_TIMEOUT_MS <= at ? endCall(next, at, { notice: `Could not connect to ${who}`, send: 'failed' }) : same(next);
+      return call.since + CONNECT_TIMEOUT_MS <= at ? endCall(next, at, { notice: failureNotice('negotiation', who), send: 'failed' }) : same(next);
     case 'connected':
       return same(next);
     default:
@@ -271,20 +277,26 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       if (call === null) return same(s);
       // Media flowing proves the other side accepted, even if its `accept` is still on the way (the relay reorders).
       const accepted = call.phase === 'connecting' || (call.phase === 'offering' && call.offerSent);
-      return e.state === 'connected' && accepted ? same({ ...s, call: { ...call, phase: 'connected', since: at } }) : same(s);
+      if (e.state === 'connected' && call.phase === 'connected') return call.interrupted ? same({ ...s, call: { ...call, interrupted: false } }) : same(s);
+      if (e.state === 'connected' && accepted) return same({ ...s, call: { ...call, phase: 'connected', since: at } });
+      // Only a call that had media can lose it; before that the status already says "Connecting to X…".
+      if (e.state === 'reconnecting' && call.phase === 'connected') return same({ ...s, call: { ...call, interrupted: true } });
+      return same(s);
     }
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);
       const peerKnows = call.phase !== 'offering' || call.offerSent;
-      return endCall(s, at, { notice: failureNotice(e.reason, call.peerName), ...(peerKnows ? { send: 'failed' as const } : {}) });
+      const send: CloseReason = e.reason === 'connection-lost' ? 'lost' : 'failed';
+      return endCall(s, at, { notice: failureNotice(e.reason, call.peerName), ...(peerKnows ? { send } : {}) });
     }
     case 'keepalive': {
+      // Refreshed in a call too (as busy), or the others would drop us after 60 s while we talk.
+      const publish: Effect = { kind: 'publish', presence: { status: ownStatus(s), name: s.name } };
       const call = s.call;
-      if (call === null || call.phase === 'ringing') return { state: s, effects: [{ kind: 'publish', presence: { status: 'available', name: s.name } }] };
       // The relay neither acknowledges nor orders delivery, so an unanswered offer is re-sent (§8.4).
-      if (call.phase === 'offering' && call.offerSent) return { state: s, effects: [{ kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) }] };
-      return same(s);
+      if (call?.phase === 'offering' && call.offerSent) return { state: s, effects: [publish, { kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) }] };
+      return { state: s, effects: [publish] };
     }
     case 'clock':
       return onClock(s, at);

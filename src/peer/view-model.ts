@@ -33,13 +33,14 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const text =
       call.phase === 'offering' ? `Calling ${who}…`
       : call.phase === 'ringing' ? `${who} is calling`
-      : call.phase === 'connected' ? `In a call with ${who}`
+      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
     return offline ? `${said} (${clientText(s.client, at)})` : said;
   }
-  if (offline) return clientText(s.client, at);
+  // A notice says why a call just ended, even when that happened while the server was out of reach.
+  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at)})` : clientText(s.client, at);
   return s.notice?.text ?? 'Online';
 }
 

@@ -4,6 +4,7 @@ import {
   asyncScheduler,
   catchError,
   concat,
+  concatMap,
   defer,
   distinctUntilChanged,
   first,
@@ -18,11 +19,11 @@ import {
   throwError,
 } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
-import { RtcError, type CallMediaEvent, type CallMediaOptions, type ConnectionState, type Signal } from './connection-types';
+import { RtcError, type CallMediaEvent, type CallMediaOptions, type Signal } from './connection-types';
 import { acquireLocalMedia } from './local-media';
 import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } from './negotiation';
 import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
-import { connectionStates, defaultRecoveryTiming, type RecoveryTiming } from './recovery';
+import { connectionStates, defaultRecoveryTiming, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
 
 /** The browser, as the call's media uses it; every field defaults to the real thing. */
@@ -80,9 +81,14 @@ function remoteStreams(tracks$: Observable<RemoteTrack>, createStream: () => Med
  * port, perfect negotiation over `remoteSignals$`, ICE recovery. Everything lives in the subscription.
  *
  * @example
- *   callMedia$({ polite: true, iceServers }, signalsOfThisCall$).pipe(tap(show)) // unsubscribe = hang up
+ *   callMedia$({ polite: true, iceServers }, signalsOfThisCall$, online$).pipe(tap(show)) // unsubscribe = hang up
  */
-export function callMedia$(options: CallMediaOptions, remoteSignals$: Observable<Signal>, deps: CallMediaDeps = {}): Observable<CallMediaEvent> {
+export function callMedia$(
+  options: CallMediaOptions,
+  remoteSignals$: Observable<Signal>,
+  signallingUp$: Observable<boolean>,
+  deps: CallMediaDeps = {},
+): Observable<CallMediaEvent> {
   const { polite } = options;
   const role = polite ? 'polite' : 'impolite';
   const log = deps.log ?? consoleLog;
@@ -98,6 +104,9 @@ export function callMedia$(options: CallMediaOptions, remoteSignals$: Observable
         return of({ kind: 'signal', signal: e.signal });
       case 'ignored-offer':
         log('debug', `${role}: ignored a colliding offer`);
+        return EMPTY;
+      case 'ignored-answer':
+        log('debug', `${role}: ignored an answer without an offer of ours (sent twice, or stale)`);
         return EMPTY;
       case 'candidate-held':
         log('debug', `${role}: remote candidate held until a remote description`);
@@ -143,12 +152,23 @@ export function callMedia$(options: CallMediaOptions, remoteSignals$: Observable
       ),
     );
     const remote$ = remoteStreams(port.tracks$, createStream).pipe(map((stream): CallMediaEvent => ({ kind: 'remote', stream })));
-    const states$ = concat(of<ConnectionState>('connecting'), connectionStates(port.connectionState$, () => port.restartIce(), timing, scheduler)).pipe(
-      tap((s) => {
-        if (s === 'reconnecting') log('info', `${role}: restarting ICE`);
-      }),
-      map((state): CallMediaEvent => ({ kind: 'state', state })),
-    );
+    // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the
+    // answer may have been lost with the socket) is sent again, which the other side answers again.
+    const restart$ = defer((): Observable<CallMediaEvent> => {
+      const pending = port.localDescription();
+      if (port.signalingState() === 'stable') {
+        log('info', `${role}: restarting ICE`);
+        port.restartIce();
+      } else if (port.signalingState() === 'have-local-offer' && pending?.type === 'offer') {
+        log('info', `${role}: sending the pending offer again`);
+        return of({ kind: 'signal', signal: { kind: 'description', description: pending } });
+      }
+      return EMPTY; // answering their offer just now: that answer is the restart
+    });
+    const states$ = concat(
+      of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
+      connectionStates(port.connectionState$, signallingUp$, timing, scheduler),
+    ).pipe(concatMap((step): Observable<CallMediaEvent> => (step.kind === 'restart' ? restart$ : of({ kind: 'state', state: step.state }))));
     const trace$ = merge(
       port.signalingState$.pipe(map((s) => `signaling ${s}`)),
       port.iceConnectionState$.pipe(map((s) => `ice ${s}`)),

@@ -5,11 +5,18 @@ export type Signal =
   | { readonly kind: 'description'; readonly description: RTCSessionDescriptionInit }
   | { readonly kind: 'candidate'; readonly candidate: RTCIceCandidateInit | null };
 
-/** Where the call's connection stands; a failure is not a state but the stream's RtcError. */
+/**
+ * Where the call's connection stands; a failure is not a state but the stream's RtcError.
+ * `reconnecting`: media is interrupted (ICE disconnected, or restarting), the call is kept meanwhile.
+ */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
-/** Why local media or the connection failed; the Peer turns each into a status text. */
-export type RtcFailure = 'media-denied' | 'no-device' | 'negotiation' | 'ice-failed';
+/**
+ * Why local media or the connection failed; the Peer turns each into a status text. `ice-failed`: no
+ * path was found while the call was being set up; `connection-lost`: a call that had connected stayed
+ * cut off for the whole outage limit (`RecoveryTiming.outageMs`).
+ */
+export type RtcFailure = 'media-denied' | 'no-device' | 'negotiation' | 'ice-failed' | 'connection-lost';
 
 export class RtcError extends Error {
   constructor(
@@ -42,7 +49,10 @@ export type CallMediaEvent =
  * The media of one call, alive exactly as long as its subscription: subscribing acquires local media and
  * creates the RTCPeerConnection; `remoteSignals$` (the other side's signals of this call, in arrival
  * order) is subscribed at once; unsubscribing stops every track and closes the RTCPeerConnection.
- * It errors with RtcError (`media-denied`, `no-device`, `negotiation`, `ice-failed`) and then has
- * released everything too; it never completes by itself.
+ * `signallingUp$` tells whether signals can reach the other side: `false` while our client is offline,
+ * `true` when it is online (again), and `true` once more when the other side is back (it re-subscribed);
+ * an ICE restart waits for it, and each `true` during an outage restarts at once.
+ * It errors with RtcError (`media-denied`, `no-device`, `negotiation`, `ice-failed`, `connection-lost`)
+ * and then has released everything too; it never completes by itself.
  */
-export type CallMedia = (options: CallMediaOptions, remoteSignals$: Observable<Signal>) => Observable<CallMediaEvent>;
+export type CallMedia = (options: CallMediaOptions, remoteSignals$: Observable<Signal>, signallingUp$: Observable<boolean>) => Observable<CallMediaEvent>;

@@ -30,6 +30,8 @@ export const freshFlags = (): NegotiationFlags => ({
 export type NegotiationEvent =
   | { readonly kind: 'send'; readonly signal: Signal }
   | { readonly kind: 'ignored-offer' }
+  /** An answer while we had no offer out: a duplicate (a restart's offer was sent again) or stale. */
+  | { readonly kind: 'ignored-answer' }
   /** A candidate came before its remote description; it is kept and applied after the next one. */
   | { readonly kind: 'candidate-held' }
   /** A candidate of an offer we deliberately ignored failed: expected during a collision. */
@@ -99,6 +101,8 @@ function applyDescription(port: PeerPort, polite: boolean, flags: NegotiationFla
       for (const ufrag of iceUfrags(d.sdp)) flags.ignoredUfrags.add(ufrag);
       return of<NegotiationEvent>({ kind: 'ignored-offer' });
     }
+    // Setting it would fail and end the call; it answers an offer that is no longer ours to settle.
+    if (d.type === 'answer' && port.signalingState() !== 'have-local-offer') return of<NegotiationEvent>({ kind: 'ignored-answer' });
     // setRemoteDescription rolls back our own pending offer implicitly when we are polite.
     const remote$ = port.setRemote(d).pipe(ignoreElements());
     // defer: the port is asked only when it is the answer's turn, not when the chain is built.

@@ -8,6 +8,8 @@ export interface PeerPort {
   signalingState(): RTCSignalingState;
   /** The remote description in force (pending or current), as plain JSON. */
   remoteDescription(): RTCSessionDescriptionInit | null;
+  /** Our description in force (pending or current), as plain JSON: a pending offer can be sent again. */
+  localDescription(): RTCSessionDescriptionInit | null;
   setRemote(description: RTCSessionDescriptionInit): Observable<void>;
   /** Argument-free setLocalDescription (creates the offer or answer, rolls back implicitly); emits the result. */
   setLocal(): Observable<RTCSessionDescriptionInit>;
@@ -30,14 +32,14 @@ export interface RemoteTrack {
   readonly streams: readonly MediaStream[];
 }
 
+const plain = (d: RTCSessionDescription | null): RTCSessionDescriptionInit | null => (d === null ? null : { type: d.type, sdp: d.sdp });
+
 /** Wraps a real (or API-faithful fake) RTCPeerConnection. Event streams are lazy: listeners exist only while subscribed. */
 export function peerPort(pc: RTCPeerConnection): PeerPort {
   return {
     signalingState: () => pc.signalingState,
-    remoteDescription: () => {
-      const d = pc.remoteDescription;
-      return d === null ? null : { type: d.type, sdp: d.sdp };
-    },
+    remoteDescription: () => plain(pc.remoteDescription),
+    localDescription: () => plain(pc.localDescription),
     setRemote: (description) => defer(() => pc.setRemoteDescription(description)),
     setLocal: () =>
       defer(async () => {
