@@ -138,7 +138,7 @@ export function installBenchProbe(): void {
               push(probe.presence, { wall: Date.now(), from: p.userid.split('@')[0], status: String(body.peerStatus), via: 'broadcast' }, 200);
             }
           } else if (frame.method === 'verto.info') {
-            // The direct `available` reply a peer sends to a `ready` it saw (protocol §8.2).
+            // The direct `available` reply a peer sends to a `ready` it saw (docs/protocol.md#presence).
             const msg = p.msg as { from?: unknown; body?: unknown } | undefined;
             const body = decode(msg?.body);
             if (typeof msg?.from === 'string' && body && 'peerStatus' in body) {

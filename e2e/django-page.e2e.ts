@@ -28,7 +28,7 @@ for (const [dir, name] of [['dist', 'verto-peer.js'], ['dist', 'verto-peer.css']
 const { suite, scenario } = useSuite({ staticDirs: [collected] });
 afterAll(() => rmSync(collected, { recursive: true, force: true }));
 
-scenario('issue 8: the page rendered by real Django, with its CSP, logs in with directory-file credentials and reaches Online', async (run) => {
+scenario('12. the page rendered by real Django, with its CSP, logs in with directory-file credentials and reaches Online', async (run) => {
   // Django issues the client: a directory document (render_directory.py) that the development server loads.
   const user = { id: randomUUID(), password: randomUUID(), channels: [run.channelId] };
   const directory = django('render_directory.py', [], { domain: 'localhost', users: [user] });

@@ -4,7 +4,7 @@ import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 /** Debian's Chromium (no browser download); CHROMIUM_PATH overrides. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Flags from toolchain.md §6: headless on a closed network, fake camera and microphone, loopback ICE. */
+/** Flags for headless Chromium on a closed network (no background networking), fake camera and microphone, loopback ICE. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { PageProbe } from './instrument';
 import { until } from './wait';
 
-/** Default wait for a UI condition: generous, the machine is a noisy 2-core box (toolchain.md §6). */
+/** Default wait for a UI condition: generous, the machine is a noisy 2-core box. */
 export const WAIT_MS = 20_000;
 
 /** What #media-player and the page's RTCPeerConnections show at one moment. */
@@ -27,7 +27,7 @@ export interface MediaState {
 
 type ProbedWindow = Window & { readonly __e2e: PageProbe };
 
-/** The channel page as a person sees and uses it (DOM contract: architecture.md). */
+/** The channel page as a person sees and uses it (DOM contract: static/channel.html). */
 export class PeerPage {
   constructor(
     readonly page: Page,

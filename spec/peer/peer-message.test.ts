@@ -11,7 +11,7 @@ const bad = (m: JsonObject) => {
   return r.ok ? 'accepted' : r.error;
 };
 
-describe('decodePeerMessage (§8.3)', () => {
+describe('decodePeerMessage (docs/protocol.md#peer-messages)', () => {
   it('reads presence replies and call control', () => {
     expect(ok({ peerStatus: 'available', peerName: 'Bo' })).toEqual({ kind: 'presence', status: 'available', name: 'Bo' });
     expect(ok({ peerStatus: 'gone' })).toEqual({ kind: 'presence', status: 'gone' });

@@ -4,12 +4,12 @@ import type { Signal } from '../rtc/connection-types';
 
 /**
  * Why a call ended; `busy`, `timeout` and `lost` (no media for the whole outage limit) extend the
- * protocol doc's list (§8.3), unknown reasons read as undefined.
+ * list in docs/protocol.md#peer-messages, unknown reasons read as undefined.
  */
 export type CloseReason = 'rejected' | 'cancelled' | 'hangup' | 'failed' | 'busy' | 'timeout' | 'lost';
 const CLOSE_REASONS: readonly CloseReason[] = ['rejected', 'cancelled', 'hangup', 'failed', 'busy', 'timeout', 'lost'];
 
-/** A validated `verto.info` message body (protocol doc §8.3), tagged by `kind`. */
+/** A validated `verto.info` message body (docs/protocol.md#peer-messages), tagged by `kind`. */
 export type PeerMessage =
   | { readonly kind: 'presence'; readonly status: PeerStatus; readonly name?: string }
   | { readonly kind: 'offer'; readonly callId: string; readonly name?: string }
@@ -63,7 +63,7 @@ export function decodePeerMessage(m: JsonObject): DecodeResult {
       const reason = CLOSE_REASONS.find((r) => r === m.reason);
       return { ok: true, message: { kind: 'close', callId, ...(reason ? { reason } : {}) } };
     }
-    case 'error': // the original client's failure message: read as close/failed (§8.3)
+    case 'error': // the original client's failure message: read as close/failed (docs/protocol.md#peer-messages)
       return { ok: true, message: { kind: 'close', callId, reason: 'failed' } };
     case 'description': {
       const description = decodeDescription(m.description);

@@ -3,13 +3,13 @@ import type { ConnectionState, RtcFailure } from '../rtc/connection-types';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
 
-/** Timings in ms (protocol doc §8.6 and the issue). */
+/** Timings in ms (docs/protocol.md#timers). */
 export const PEER_EXPIRY_MS = 60_000;
 /** An incoming offer nobody answers is declined after this. */
 export const RING_TIMEOUT_MS = 30_000;
 /** The caller gives up on an unanswered offer after this (the callee auto-declines at 30 s; this covers a lost offer). */
 export const OFFER_TIMEOUT_MS = 60_000;
-/** From accept to `connected`; a call that never connects closes with `failed` (§8.5). */
+/** From accept to `connected`; a call that never connects closes with `failed` (docs/protocol.md#robustness). */
 export const CONNECT_TIMEOUT_MS = 30_000;
 export const NOTICE_MS = 10_000;
 /** How many ended callIds are remembered, so a late re-sent offer of an ended call does not ring again. */

@@ -65,7 +65,7 @@ const callKey = (call: Call | null): CallKey | null =>
 const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The Peer: presence, call control and one Connection at a time, as one stream. Subscribe once (P1);
+ * The Peer: presence, call control and one Connection at a time, as one stream. Subscribe once, at the edge;
  * unsubscribing leaves: an open call gets `close`, then the client disconnects (publishing `gone`).
  *
  * state = scan(reduce) over presence, peer messages, intents, client status, keepalive ticks, deadlines

@@ -29,7 +29,7 @@ const same = (state: PeerState): Step => ({ state, effects: [] });
 /** Our own presence while this state holds: busy once an offer or an accept is under way. */
 const ownStatus = (s: PeerState): PeerStatus => (s.call === null || s.call.phase === 'ringing' ? 'available' : 'unavailable');
 
-/** The call this message belongs to, if it comes from the current call's peer with the current callId (§8.4). */
+/** The call this message belongs to, if it comes from the current call's peer with the current callId (docs/protocol.md#call-flow). */
 const matching = (s: PeerState, from: string, callId: string): Call | null =>
   s.call !== null && s.call.peerId === from && s.call.callId === callId ? s.call : null;
 
@@ -294,7 +294,7 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       // Refreshed in a call too (as busy), or the others would drop us after 60 s while we talk.
       const publish: Effect = { kind: 'publish', presence: { status: ownStatus(s), name: s.name } };
       const call = s.call;
-      // The relay neither acknowledges nor orders delivery, so an unanswered offer is re-sent (§8.4).
+      // The relay neither acknowledges nor orders delivery, so an unanswered offer is re-sent (docs/protocol.md#call-flow).
       if (call?.phase === 'offering' && call.offerSent) return { state: s, effects: [publish, { kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) }] };
       return { state: s, effects: [publish] };
     }

@@ -2,7 +2,7 @@ import { defer, fromEvent, map, type Observable } from 'rxjs';
 
 /**
  * The RTCPeerConnection as our negotiation code sees it. Every browser Promise becomes an Observable
- * here, once, so negotiation can run in virtual time against a test port (style.md P12–P14).
+ * here, once, so negotiation can run in virtual time against a test port (virtual time cannot drive awaited Promises).
  */
 export interface PeerPort {
   signalingState(): RTCSignalingState;

@@ -234,7 +234,7 @@ function broadcastParams(deps: SessionDeps, presence: Presence): JsonObject {
     ...(presence.name !== undefined ? { peerName: presence.name } : {}),
     peerPage: formatPage(deps.page),
   };
-  // Without localBroadcast, FreeSWITCH delivers the event to no other verto client (protocol doc §4.4).
+  // Without localBroadcast, FreeSWITCH delivers the event to no other verto client (docs/protocol.md#broadcast).
   return { sessid: deps.sessid(), localBroadcast: true, eventChannel: deps.options.channelId, eventData: encodeBody(payload) };
 }
 

@@ -15,7 +15,7 @@ function must<T extends HTMLElement>(doc: Document, id: string, type: new () => 
 }
 
 /**
- * The page as a driver (style P11): write methods take plain data, reads are lazy `fromEvent` streams,
+ * The page as a driver: write methods take plain data, reads are lazy `fromEvent` streams,
  * no state and no subscriptions of its own. Every text goes in through `textContent`, never markup.
  */
 export class View implements PeerView {
