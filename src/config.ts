@@ -7,6 +7,8 @@ export interface ChannelConfig {
   readonly login: string;
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
+  /** `relay`: only TURN candidates (neither side learns the other's addresses); absent: the browser's `all`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly indexUrl: string;
 }
 
@@ -20,6 +22,37 @@ function isIceServer(v: unknown): v is RTCIceServer {
   const urls = v.urls;
   const urlsOk = nonEmpty(urls) || (Array.isArray(urls) && urls.length > 0 && urls.every(nonEmpty));
   return urlsOk && (v.username === undefined || typeof v.username === 'string') && (v.credential === undefined || typeof v.credential === 'string');
+}
+
+const urlsOf = (server: RTCIceServer): readonly string[] => (typeof server.urls === 'string' ? [server.urls] : server.urls);
+const ICE_SCHEME = /^(stuns?|turns?):[^\s]/i;
+const TURN_SCHEME = /^turns?:/i;
+const TRANSPORT_POLICIES: readonly string[] = ['all', 'relay'] satisfies readonly RTCIceTransportPolicy[];
+
+/**
+ * What the browser would refuse later, as text now: RTCPeerConnection throws for a URL of another
+ * scheme and for a TURN server without credentials, and with `relay` and no TURN server no call can
+ * ever connect. The other RTCConfiguration fields are not taken from the page: the defaults are
+ * right for one-to-one calls (bundle, rtcp-mux, fresh certificates), and a candidate pool would
+ * allocate on the TURN server at every page load for calls that mostly never happen.
+ */
+function iceProblem(servers: readonly RTCIceServer[], policy: unknown): string | null {
+  for (const server of servers) {
+    for (const url of urlsOf(server)) {
+      if (!ICE_SCHEME.test(url)) return `the channel configuration has an ICE server URL that is not stun:, stuns:, turn: or turns: (${JSON.stringify(url)})`;
+      if (TURN_SCHEME.test(url) && (!nonEmpty(server.username) || !nonEmpty(server.credential))) {
+        return `the channel configuration has a TURN server without username and credential (${JSON.stringify(url)})`;
+      }
+    }
+  }
+  if (policy === undefined) return null;
+  if (typeof policy !== 'string' || !TRANSPORT_POLICIES.includes(policy)) {
+    return `the channel configuration has an invalid iceTransportPolicy ${JSON.stringify(policy)} (all or relay)`;
+  }
+  if (policy === 'relay' && !servers.some((server) => urlsOf(server).some((url) => TURN_SCHEME.test(url)))) {
+    return 'the channel configuration has iceTransportPolicy relay but no turn: or turns: server';
+  }
+  return null;
 }
 
 /** Resolves a relative verto URL against the page URL, mapping http(s) to ws(s). */
@@ -40,6 +73,8 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
   if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) {
     return { ok: false, error: 'the channel configuration has invalid iceServers' };
   }
+  const iceError = iceProblem(iceServers, raw.iceTransportPolicy);
+  if (iceError !== null) return { ok: false, error: iceError };
   if (raw.indexUrl !== undefined && typeof raw.indexUrl !== 'string') {
     return { ok: false, error: 'the channel configuration has an invalid indexUrl' };
   }
@@ -58,6 +93,7 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
       login: (raw.login as string).trim(),
       password: raw.password as string,
       iceServers: iceServers,
+      iceTransportPolicy: raw.iceTransportPolicy as RTCIceTransportPolicy | undefined,
       indexUrl: (raw.indexUrl) ?? '/',
     },
   };
