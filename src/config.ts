@@ -30,13 +30,16 @@ const TURN_SCHEME = /^turns?:/i;
 const TRANSPORT_POLICIES: readonly string[] = ['all', 'relay'] satisfies readonly RTCIceTransportPolicy[];
 
 /**
- * What the browser would refuse later, as text now: RTCPeerConnection throws for a URL of another
+ * Why `iceServers` and `iceTransportPolicy` cannot be used, or null (the development server checks its
+ * options with it too). What the browser would refuse later, as text now: RTCPeerConnection throws for a URL of another
  * scheme and for a TURN server without credentials, and with `relay` and no TURN server no call can
  * ever connect. The other RTCConfiguration fields are not taken from the page: the defaults are
  * right for one-to-one calls (bundle, rtcp-mux, fresh certificates), and a candidate pool would
  * allocate on the TURN server at every page load for calls that mostly never happen.
  */
-function iceProblem(servers: readonly RTCIceServer[], policy: unknown): string | null {
+export function iceConfigError(iceServers: unknown, policy: unknown): string | null {
+  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) return 'the channel configuration has invalid iceServers';
+  const servers: readonly RTCIceServer[] = iceServers;
   for (const server of servers) {
     for (const url of urlsOf(server)) {
       if (!ICE_SCHEME.test(url)) return `the channel configuration has an ICE server URL that is not stun:, stuns:, turn: or turns: (${JSON.stringify(url)})`;
@@ -69,11 +72,8 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
   for (const key of ['vertoUrl', 'channelId', 'login', 'password'] as const) {
     if (!nonEmpty(raw[key])) return { ok: false, error: `the channel configuration has no ${key}` };
   }
-  const iceServers = raw.iceServers ?? [];
-  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) {
-    return { ok: false, error: 'the channel configuration has invalid iceServers' };
-  }
-  const iceError = iceProblem(iceServers, raw.iceTransportPolicy);
+  const iceServers = (raw.iceServers ?? []) as readonly RTCIceServer[];
+  const iceError = iceConfigError(iceServers, raw.iceTransportPolicy);
   if (iceError !== null) return { ok: false, error: iceError };
   if (raw.indexUrl !== undefined && typeof raw.indexUrl !== 'string') {
     return { ok: false, error: 'the channel configuration has an invalid indexUrl' };
