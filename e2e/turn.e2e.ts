@@ -63,6 +63,10 @@ describe('relay only, through coturn', () => {
       expect(paths[0]).toMatchObject({ local: 'relay', remote: 'relay' });
       // The policy, not luck: the browser did not even gather its host address.
       expect(new Set(paths[0].gathered)).toEqual(new Set(['relay']));
+      // coturn took the credentials minted for this page: its allocation is logged under `<expiry>:<client id>`.
+      const login = await page.evaluate(() => (JSON.parse(document.getElementById('channel-config')?.textContent ?? '{}') as { login: string }).login);
+      const allocated = new RegExp(`user <\\d+:${login.split('@')[0]}>: incoming packet ALLOCATE processed, success`);
+      expect(coturn?.log.some((line) => allocated.test(line))).toBe(true);
     }
   });
 });

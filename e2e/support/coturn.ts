@@ -64,6 +64,8 @@ export function testConf(port: number, secret: string, pidFile: string): string 
       { name: 'pidfile', value: pidFile },
       { name: 'log-file', value: 'stdout' },
       { name: 'simple-log', value: null },
+      // Sessions and allocations in the log (what the relay benchmark counts).
+      { name: 'verbose', value: null },
     ],
   );
 }
