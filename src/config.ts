@@ -30,12 +30,12 @@ const TURN_SCHEME = /^turns?:/i;
 const TRANSPORT_POLICIES: readonly string[] = ['all', 'relay'] satisfies readonly RTCIceTransportPolicy[];
 
 /**
- * Why `iceServers` and `iceTransportPolicy` cannot be used, or null (the development server checks its
- * options with it too). What the browser would refuse later, as text now: RTCPeerConnection throws for a URL of another
- * scheme and for a TURN server without credentials, and with `relay` and no TURN server no call can
- * ever connect. The other RTCConfiguration fields are not taken from the page: the defaults are
- * right for one-to-one calls (bundle, rtcp-mux, fresh certificates), and a candidate pool would
- * allocate on the TURN server at every page load for calls that mostly never happen.
+ * Why `iceServers` and `iceTransportPolicy` cannot be used, or null; the development server checks
+ * its options with it too. It says now what the browser would refuse later: RTCPeerConnection throws
+ * for a URL of another scheme and for a TURN server without credentials, and with `relay` and no
+ * TURN server no call can ever connect. The page gives no other RTCConfiguration field: the defaults
+ * suit one-to-one calls (bundle, rtcp-mux, fresh certificates), and a candidate pool would allocate
+ * on the TURN server at every page load, for calls that mostly never happen.
  */
 export function iceConfigError(iceServers: unknown, policy: unknown): string | null {
   if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) return 'the channel configuration has invalid iceServers';
