@@ -17,8 +17,6 @@ export interface RouteOptions {
   readonly logger: Logger;
   /** ICE servers, minted TURN credentials and the policy every page gets. */
   readonly ice: PageIceOptions;
-  /** Wall clock in ms, for the TURN credentials' expiry; default Date.now. */
-  readonly now?: () => number;
 }
 
 const CHANNEL_PATH = /^\/c\/([A-Za-z0-9._-]{1,128})\/?$/;
@@ -70,7 +68,7 @@ export function createRequestHandler(options: RouteOptions): (req: IncomingMessa
       channelId,
       login: `${client.id}@${options.domain}`,
       password: client.password,
-      ...pageIce(options.ice, client.id, (options.now ?? Date.now)()),
+      ...pageIce(options.ice, client.id, Date.now()),
       indexUrl: '/',
     });
     res.writeHead(200, pageHeaders(host)).end(req.method === 'HEAD' ? undefined : html);

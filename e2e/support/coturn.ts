@@ -46,7 +46,7 @@ function stunAnswers(port: number, ms: number): Promise<boolean> {
  * limits, plus what only a test may have (loopback peers, 127.0.0.1 only), a random secret, no TLS,
  * the log on stdout.
  */
-export function testConf(port: number, secret: string, pidFile: string): string {
+export function testConf(port: number, secret: string, dir: string): string {
   const shipped = parseTurnserverConf(readFileSync(join(ROOT, 'deploy', 'coturn', 'turnserver.conf'), 'utf8'));
   return renderTurnserverConf(
     shipped,
@@ -61,7 +61,9 @@ export function testConf(port: number, secret: string, pidFile: string): string 
       // Test only: both browsers are on 127.0.0.1, which the shipped denials refuse (allowed wins over denied).
       { name: 'allow-loopback-peers', value: null },
       { name: 'allowed-peer-ip', value: HOST },
-      { name: 'pidfile', value: pidFile },
+      // Its pid file and (unused) user database in the test's own directory, not /var.
+      { name: 'pidfile', value: join(dir, 'turnserver.pid') },
+      { name: 'userdb', value: join(dir, 'turndb') },
       { name: 'log-file', value: 'stdout' },
       { name: 'simple-log', value: null },
       // Sessions and allocations in the log (what the relay benchmark counts).
@@ -85,7 +87,7 @@ export async function startCoturn(address: ReturnType<typeof coturnAddress>): Pr
   const { port, secret, url } = address;
   const dir = mkdtempSync(join(tmpdir(), 'verto-peer-coturn-'));
   const confPath = join(dir, 'turnserver.conf');
-  writeFileSync(confPath, testConf(port, secret, join(dir, 'turnserver.pid')), { mode: 0o600 });
+  writeFileSync(confPath, testConf(port, secret, dir), { mode: 0o600 });
   const log: string[] = [];
   const child: ChildProcess = spawn(TURNSERVER_PATH, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
