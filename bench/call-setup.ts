@@ -10,7 +10,7 @@ const CALLEE = 'Bench Callee';
 export const RATIO_BUDGET = 1.3;
 
 /** One call through the app: ms from the callee's Accept click to each side's first remote frame. */
-interface OursRun {
+export interface OursRun {
   readonly caller: number;
   readonly callee: number;
   /** Requests each side sent from the Call click until both first frames, by kind. */
@@ -27,7 +27,7 @@ interface OursRun {
 }
 
 /** Two pages in one channel of one server. */
-interface Pair {
+export interface Pair {
   readonly caller: BenchClient;
   readonly callee: BenchClient;
   readonly server: RunningServer;
@@ -43,7 +43,7 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
 }
 
 /** Caller calls, callee accepts, both see each other's video; the caller hangs up and both are idle again. */
-async function oursCall({ caller, callee, server }: Pair): Promise<OursRun> {
+export async function oursCall({ caller, callee, server }: Pair): Promise<OursRun> {
   await caller.waitForPeer(CALLEE);
   await callee.waitForPeer(CALLER);
   await Promise.all([caller.resetProbe(), callee.resetProbe()]);
@@ -83,7 +83,7 @@ async function oursCall({ caller, callee, server }: Pair): Promise<OursRun> {
   };
 }
 
-async function openPair(env: BenchEnv, server: RunningServer): Promise<Pair> {
+export async function openPair(env: BenchEnv, server: RunningServer): Promise<Pair> {
   const channel = server.store.createChannel();
   const caller = await env.open(CALLER, channel, server);
   const callee = await env.open(CALLEE, channel, server);

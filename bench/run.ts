@@ -5,7 +5,7 @@
  *
  * Exit code: 0 when every benchmark ran to the end, whatever the budgets say (a budget FAIL is a
  * finding, printed as FAIL); 1 when a benchmark could not run; BENCH_STRICT=1 also exits 1 on a FAIL.
- * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,reconnect,bundle,leaks,online.
+ * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,turn,reconnect,bundle,leaks,online.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +19,7 @@ import { benchReconnect } from './reconnect';
 import { markdownReport, replaceBetweenMarkers, type Machine } from './report';
 import type { BenchmarkResult } from './result';
 import { benchTimeToOnline } from './time-to-online';
+import { benchTurnSetup } from './turn-setup';
 
 const ROOT = projectRoot(__dirname);
 const STATS_PATH = join(ROOT, 'build', 'bench', 'webpack-stats.json');
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   const chromium = env.browser.version();
   try {
     if (wanted('call')) await attempt('call setup', () => benchCallSetup(env, runs));
+    if (wanted('turn')) await attempt('TURN call setup', () => benchTurnSetup(env, runs));
     if (wanted('reconnect')) await attempt('reconnect', () => benchReconnect(env, runs));
     if (wanted('online')) await attempt('time to online', () => benchTimeToOnline(env, runs));
     if (wanted('leaks')) await attempt('leaks', () => benchLeaks(env, cycles));

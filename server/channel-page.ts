@@ -1,4 +1,5 @@
-import { jsonScript } from './json-script';
+import { jsonScript, type Json } from './json-script';
+import type { IceServerJson } from './turn-credentials';
 
 /** The config Django's channel page embeds (src/config.ts reads it). */
 export interface PageConfig {
@@ -6,7 +7,9 @@ export interface PageConfig {
   readonly channelId: string;
   readonly login: string;
   readonly password: string;
-  readonly iceServers: readonly never[];
+  readonly iceServers: readonly IceServerJson[];
+  /** Absent: the browser's default (`all`). */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly indexUrl: string;
 }
 
@@ -14,8 +17,18 @@ export const CONFIG_MARKER = '<!--channel-config-->';
 
 /** Pure: the demo page with its config element in place of the marker (a replacer function, so `$` in values stays literal). */
 export function renderChannelPage(template: string, config: PageConfig): string {
-  const { vertoUrl, channelId, login, password, iceServers, indexUrl } = config;
-  const element = jsonScript({ vertoUrl, channelId, login, password, iceServers: [...iceServers], indexUrl }, 'channel-config');
+  const { vertoUrl, channelId, login, password, iceServers, iceTransportPolicy, indexUrl } = config;
+  // Keys in Django's order, and only those given (JSON has no undefined).
+  const servers = iceServers.map(({ urls, username, credential }) => {
+    const server: Record<string, Json> = { urls: typeof urls === 'string' ? urls : [...urls] };
+    if (username !== undefined) server.username = username;
+    if (credential !== undefined) server.credential = credential;
+    return server;
+  });
+  const value: Record<string, Json> = { vertoUrl, channelId, login, password, iceServers: servers };
+  if (iceTransportPolicy !== undefined) value.iceTransportPolicy = iceTransportPolicy;
+  value.indexUrl = indexUrl;
+  const element = jsonScript(value, 'channel-config');
   return template.replace(CONFIG_MARKER, () => element);
 }
 

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { pageIceError, type PageIceOptions } from './page-ice';
 import type { RateLimit } from './rate-limiter';
+import { TURN_TTL_SECONDS, type IceServerJson } from './turn-credentials';
 
 export interface CliOptions {
   readonly host: string;
@@ -9,12 +11,15 @@ export interface CliOptions {
   readonly forceRegisterDomain: boolean;
   readonly rateLimit?: RateLimit;
   readonly maxClientsPerChannel?: number;
+  readonly ice: PageIceOptions;
   readonly help: boolean;
 }
 
 export const USAGE =
   'usage: node build/server/main.js [--host 127.0.0.1] [--port 8080] [--directory users.xml] [--domain localhost]\n' +
-  '                                 [--no-force-register-domain] [--rate-limit N] [--max-clients-per-channel N] [--help]';
+  '                                 [--no-force-register-domain] [--rate-limit N] [--max-clients-per-channel N]\n' +
+  '                                 [--ice-servers JSON] [--turn-secret SECRET --turn-url URL[,URL…] [--turn-ttl SECONDS]]\n' +
+  '                                 [--ice-transport-policy all|relay] [--help]';
 
 export const HELP = `${USAGE}
 
@@ -26,6 +31,14 @@ configuration in deploy/.
   --domain NAME                the directory domain; default the directory's first, else localhost
   --no-force-register-domain   logins must be id@domain (a profile without force-register-domain)
 
+ICE, in every page the server issues (none by default: calls on one machine or LAN need none):
+  --ice-servers JSON           a list of RTCIceServer, e.g. '[{"urls":"stun:stun.example.org"}]'
+  --turn-secret SECRET         coturn's static-auth-secret (or VERTO_PEER_TURN_SECRET): each page gets
+                               its own credentials for the --turn-url server(s), valid --turn-ttl seconds
+  --turn-url URL               turn: or turns: URL; repeat it or give a comma list
+  --turn-ttl SECONDS           lifetime of those credentials; default ${TURN_TTL_SECONDS} (12 h, as the login's)
+  --ice-transport-policy P     relay: pages use TURN candidates only; default all
+
 Development only (FreeSWITCH has neither limit; both are off unless given):
   --rate-limit N               close a connection sending over N messages a second (burst 2N) with 1008
   --max-clients-per-channel N  refuse the login of one more user in a full channel ("Channel full")`;
@@ -35,6 +48,45 @@ const count = (name: string, text: string | undefined): number | undefined => {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`invalid --${name} ${JSON.stringify(text)}: a whole number of at least 1\n${USAGE}`);
   return Number(text);
 };
+
+function iceServersOption(text: string | undefined): readonly IceServerJson[] | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`invalid --ice-servers: not JSON\n${USAGE}`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`invalid --ice-servers: not a JSON list\n${USAGE}`);
+  // Each entry is checked with the rest of the ICE options, by the page's own rule.
+  return parsed as readonly IceServerJson[];
+}
+
+interface IceFlags {
+  readonly 'ice-servers'?: string;
+  readonly 'turn-secret'?: string;
+  readonly 'turn-url'?: readonly string[];
+  readonly 'turn-ttl'?: string;
+  readonly 'ice-transport-policy'?: string;
+}
+
+/** The ICE options, checked by the rule the pages apply (a bad one fails here, not in every page). */
+function iceOptions(flags: IceFlags, env: Readonly<Record<string, string | undefined>>): PageIceOptions {
+  const secret = flags['turn-secret'] ?? env.VERTO_PEER_TURN_SECRET;
+  const urls = (flags['turn-url'] ?? []).flatMap((u) => u.split(',')).map((u) => u.trim()).filter((u) => u !== '');
+  if (secret === undefined && urls.length > 0) throw new Error(`--turn-url needs --turn-secret (or VERTO_PEER_TURN_SECRET)\n${USAGE}`);
+  const ttl = count('turn-ttl', flags['turn-ttl']);
+  if (secret === undefined && ttl !== undefined) throw new Error(`--turn-ttl needs --turn-secret (or VERTO_PEER_TURN_SECRET)\n${USAGE}`);
+  const ice: PageIceOptions = {
+    iceServers: iceServersOption(flags['ice-servers']),
+    turn: secret === undefined ? undefined : { secret, urls, ttlSeconds: ttl },
+    iceTransportPolicy: flags['ice-transport-policy'] as RTCIceTransportPolicy | undefined,
+  };
+  const problem = pageIceError(ice);
+  // Never the secret itself in the message: it ends up in terminals and CI logs.
+  if (problem !== null) throw new Error(`invalid ICE options: ${problem}\n${USAGE}`);
+  return ice;
+}
 
 /** Pure: argv plus HOST/PORT from the environment → options (flags win over the environment). Throws with a usage message. */
 export function parseCliOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliOptions {
@@ -48,6 +100,11 @@ export function parseCliOptions(argv: readonly string[], env: Readonly<Record<st
       'force-register-domain': { type: 'boolean', default: true },
       'rate-limit': { type: 'string' },
       'max-clients-per-channel': { type: 'string' },
+      'ice-servers': { type: 'string' },
+      'turn-secret': { type: 'string' },
+      'turn-url': { type: 'string', multiple: true },
+      'turn-ttl': { type: 'string' },
+      'ice-transport-policy': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -67,6 +124,7 @@ export function parseCliOptions(argv: readonly string[], env: Readonly<Record<st
     forceRegisterDomain: values['force-register-domain'],
     rateLimit: perSecond === undefined ? undefined : { burst: 2 * perSecond, perSecond },
     maxClientsPerChannel: count('max-clients-per-channel', values['max-clients-per-channel']),
+    ice: iceOptions(values, env),
     help: values.help,
   };
 }

@@ -4,6 +4,7 @@ import serveStatic from 'serve-static';
 import { pageHeaders, renderChannelPage, notFoundPage } from './channel-page';
 import type { CredentialStore } from './credential-store';
 import type { Logger } from './logger';
+import { pageIce, type PageIceOptions } from './page-ice';
 
 export interface RouteOptions {
   readonly store: CredentialStore;
@@ -14,6 +15,8 @@ export interface RouteOptions {
   /** The directory domain: pages configure `login` as `<id>@<domain>`. */
   readonly domain: string;
   readonly logger: Logger;
+  /** ICE servers, minted TURN credentials and the policy every page gets. */
+  readonly ice: PageIceOptions;
 }
 
 const CHANNEL_PATH = /^\/c\/([A-Za-z0-9._-]{1,128})\/?$/;
@@ -65,7 +68,7 @@ export function createRequestHandler(options: RouteOptions): (req: IncomingMessa
       channelId,
       login: `${client.id}@${options.domain}`,
       password: client.password,
-      iceServers: [],
+      ...pageIce(options.ice, client.id, Date.now()),
       indexUrl: '/',
     });
     res.writeHead(200, pageHeaders(host)).end(req.method === 'HEAD' ? undefined : html);

@@ -3,7 +3,7 @@
  * ensure_ascii) followed by escaping `<`, `>` and `&` as \u003C, \u003E and \u0026, so no value
  * can close the script element.
  */
-type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
 const asciiOnly = (text: string): string =>
   text.replace(/[\u007f-\uffff]/g, (ch) => (ch === '\u007f' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));

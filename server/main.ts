@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     store,
     forceRegisterDomain: cli.forceRegisterDomain,
     limits: { rateLimit: cli.rateLimit, maxClientsPerChannel: cli.maxClientsPerChannel },
+    ice: cli.ice,
   });
   console.log(`verto-peer development server: open ${server.url}/ in two tabs`);
   const stop = (signal: string): void => {

@@ -7,6 +7,7 @@ import type { RelayPolicy } from './chat-relay';
 import { CredentialStore } from './credential-store';
 import { createRequestHandler } from './http-routes';
 import { consoleLogger, Logger } from './logger';
+import { pageIceError, type PageIceOptions } from './page-ice';
 import { createServerEvents, ServerEvents } from './server-events';
 import { DevelopmentLimits, VertoHub, VertoTiming } from './verto-hub';
 
@@ -46,6 +47,8 @@ export interface ServerOptions {
   readonly staticDirs?: readonly string[];
   /** The channel page template; default `static/channel.html`. */
   readonly templatePath?: string;
+  /** What the pages get for ICE: none by default (loopback and LAN calls need none). */
+  readonly ice?: PageIceOptions;
 }
 
 export interface RunningServer {
@@ -86,6 +89,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? consoleLogger;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const events = createServerEvents();
+  const ice = options.ice ?? {};
+  const iceError = pageIceError(ice);
+  if (iceError !== null) throw new Error(`invalid ICE options: ${iceError}`);
   const template = readFileSync(options.templatePath ?? join(root, 'static', 'channel.html'), 'utf8');
 
   const hub = new VertoHub({
@@ -107,6 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       defaultHost: host,
       domain,
       logger,
+      ice,
     }),
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(WS_MAX_PAYLOAD, limits.maxFrameBytes + 1) });

@@ -9,6 +9,8 @@ export interface ChannelConfig {
   readonly login: string;
   readonly password: string;
   readonly iceServers: readonly RTCIceServer[];
+  /** `relay`: only TURN candidates (neither side learns the other's addresses); absent: the browser's `all`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly indexUrl: string;
 }
 
@@ -21,6 +23,40 @@ function isIceServer(v: unknown): v is RTCIceServer {
   const urls = v.urls;
   const urlsOk = nonEmpty(urls) || (Array.isArray(urls) && urls.length > 0 && urls.every(nonEmpty));
   return urlsOk && (v.username === undefined || typeof v.username === 'string') && (v.credential === undefined || typeof v.credential === 'string');
+}
+
+const urlsOf = (server: RTCIceServer): readonly string[] => (typeof server.urls === 'string' ? [server.urls] : server.urls);
+const ICE_SCHEME = /^(stuns?|turns?):[^\s]/i;
+const TURN_SCHEME = /^turns?:/i;
+const TRANSPORT_POLICIES: readonly string[] = ['all', 'relay'] satisfies readonly RTCIceTransportPolicy[];
+
+/**
+ * Why `iceServers` and `iceTransportPolicy` cannot be used, or null; the development server checks
+ * its options with it too. It says now what the browser would refuse later: RTCPeerConnection throws
+ * for a URL of another scheme and for a TURN server without credentials, and with `relay` and no
+ * TURN server no call can ever connect. The page gives no other RTCConfiguration field: the defaults
+ * suit one-to-one calls (bundle, rtcp-mux, fresh certificates), and a candidate pool would allocate
+ * on the TURN server at every page load, for calls that mostly never happen.
+ */
+export function iceConfigError(iceServers: unknown, policy: unknown): string | null {
+  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) return 'the channel configuration has invalid iceServers';
+  const servers: readonly RTCIceServer[] = iceServers;
+  for (const server of servers) {
+    for (const url of urlsOf(server)) {
+      if (!ICE_SCHEME.test(url)) return `the channel configuration has an ICE server URL that is not stun:, stuns:, turn: or turns: (${JSON.stringify(url)})`;
+      if (TURN_SCHEME.test(url) && (!nonEmpty(server.username) || !nonEmpty(server.credential))) {
+        return `the channel configuration has a TURN server without username and credential (${JSON.stringify(url)})`;
+      }
+    }
+  }
+  if (policy === undefined) return null;
+  if (typeof policy !== 'string' || !TRANSPORT_POLICIES.includes(policy)) {
+    return `the channel configuration has an invalid iceTransportPolicy ${JSON.stringify(policy)} (all or relay)`;
+  }
+  if (policy === 'relay' && !servers.some((server) => urlsOf(server).some((url) => TURN_SCHEME.test(url)))) {
+    return 'the channel configuration has iceTransportPolicy relay but no turn: or turns: server';
+  }
+  return null;
 }
 
 /** Resolves a relative verto URL against the page URL, mapping http(s) to ws(s). */
@@ -37,10 +73,9 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
   for (const key of ['vertoUrl', 'channelId', 'login', 'password'] as const) {
     if (!nonEmpty(raw[key])) return { ok: false, error: `the channel configuration has no ${key}` };
   }
-  const iceServers = raw.iceServers ?? [];
-  if (!Array.isArray(iceServers) || !iceServers.every(isIceServer)) {
-    return { ok: false, error: 'the channel configuration has invalid iceServers' };
-  }
+  const iceServers = (raw.iceServers ?? []) as readonly RTCIceServer[];
+  const iceError = iceConfigError(iceServers, raw.iceTransportPolicy);
+  if (iceError !== null) return { ok: false, error: iceError };
   if (raw.indexUrl !== undefined && typeof raw.indexUrl !== 'string') {
     return { ok: false, error: 'the channel configuration has an invalid indexUrl' };
   }
@@ -59,6 +94,7 @@ export function validateConfig(raw: unknown, pageUrl: string): ConfigResult {
       login: (raw.login as string).trim(),
       password: raw.password as string,
       iceServers: iceServers,
+      iceTransportPolicy: raw.iceTransportPolicy as RTCIceTransportPolicy | undefined,
       indexUrl: (raw.indexUrl) ?? '/',
     },
   };

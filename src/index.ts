@@ -54,7 +54,7 @@ export function start(win: Window): Subscription | null {
     showError(doc, problem);
     return null;
   }
-  const { vertoUrl, channelId, login, password, iceServers } = config.config;
+  const { vertoUrl, channelId, login, password, iceServers, iceTransportPolicy } = config.config;
   const client = createVertoClient({ url: vertoUrl, channelId, login, password });
   const names = storage(win);
   const random = () => Math.random();
@@ -64,6 +64,7 @@ export function start(win: Window): Subscription | null {
     view,
     callMedia: callMedia$,
     iceServers,
+    iceTransportPolicy,
     selfId: bareId(login),
     name: loadName(names, random),
     names,

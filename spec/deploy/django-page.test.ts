@@ -174,6 +174,8 @@ describe('verto_peer.page.page_config', () => {
       { domain: 'pbx example.org', args },
       { domain: 'pbx.example.org', args: { ...args, client_id: 'u|1' } },
       { domain: 'pbx.example.org', args: { ...args, channel_id: 'c1,c2' } },
+      { domain: 'pbx.example.org', args: { ...args, ice_transport_policy: 'relay' } },
+      { domain: 'pbx.example.org', args: { ...args, ice_transport_policy: 'direct' } },
     ]);
   });
 
@@ -184,6 +186,12 @@ describe('verto_peer.page.page_config', () => {
   it('refuses to build one without a usable VERTO_PEER_DOMAIN (nobody could log in)', () => {
     expect(outcomes[1].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DOMAIN/);
     expect(outcomes[2].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DOMAIN/);
+  });
+
+  it('passes a relay-only policy next to the ICE servers, and refuses one the page would not take', () => {
+    expect(outcomes[5].config).toEqual({ ...CONFIG, iceServers: [], iceTransportPolicy: 'relay' });
+    expect(Object.keys(outcomes[5].config ?? {})).toEqual(['vertoUrl', 'channelId', 'login', 'password', 'iceServers', 'iceTransportPolicy', 'indexUrl']);
+    expect(outcomes[6].error).toBe('ValueError: ice_transport_policy must be None, "all" or "relay"');
   });
 
   it('refuses ids FreeSWITCH and the relay could not use', () => {

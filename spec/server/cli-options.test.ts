@@ -10,6 +10,7 @@ describe('command line', () => {
       forceRegisterDomain: true,
       rateLimit: undefined,
       maxClientsPerChannel: undefined,
+      ice: { iceServers: undefined, turn: undefined, iceTransportPolicy: undefined },
       help: false,
     });
     expect(parseCliOptions([], { HOST: '::1', PORT: '9000' })).toMatchObject({ host: '::1', port: 9000 });
@@ -35,6 +36,38 @@ describe('command line', () => {
     expect(parseCliOptions(['--help'], {}).help).toBe(true);
     for (const flag of ['--host', '--port', '--directory', '--domain', '--no-force-register-domain', '--rate-limit', '--max-clients-per-channel']) expect(HELP).toContain(flag);
     expect(HELP).toMatch(/Development only \(FreeSWITCH has neither limit; both are off unless given\):\n {2}--rate-limit[^\n]*\n {2}--max-clients-per-channel/);
+  });
+
+  it('takes ICE servers, a TURN secret with its URLs (repeated or comma-separated) and the transport policy', () => {
+    const argv = ['--ice-servers', '[{"urls":"stun:stun.example.org"}]', '--turn-secret', 'sekrit', '--turn-url', 'turn:127.0.0.1:3478,turns:t.example:5349', '--turn-url', 'turn:t.example?transport=tcp'];
+    expect(parseCliOptions([...argv, '--turn-ttl', '600', '--ice-transport-policy', 'relay'], {}).ice).toEqual({
+      iceServers: [{ urls: 'stun:stun.example.org' }],
+      turn: { secret: 'sekrit', urls: ['turn:127.0.0.1:3478', 'turns:t.example:5349', 'turn:t.example?transport=tcp'], ttlSeconds: 600 },
+      iceTransportPolicy: 'relay',
+    });
+    // The secret from the environment keeps it out of the process list; the flag wins.
+    expect(parseCliOptions(['--turn-url', 'turn:127.0.0.1'], { VERTO_PEER_TURN_SECRET: 'env' }).ice.turn).toEqual({ secret: 'env', urls: ['turn:127.0.0.1'], ttlSeconds: undefined });
+    expect(parseCliOptions(['--turn-url', 'turn:127.0.0.1', '--turn-secret', 'flag'], { VERTO_PEER_TURN_SECRET: 'env' }).ice.turn?.secret).toBe('flag');
+    for (const flag of ['--ice-servers', '--turn-secret', '--turn-url', '--turn-ttl', '--ice-transport-policy']) expect(HELP).toContain(flag);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--turn-url', 'turn:127.0.0.1'], /^--turn-url needs --turn-secret \(or VERTO_PEER_TURN_SECRET\)\nusage:/],
+    [['--turn-secret', 'sekrit'], /^invalid ICE options: a TURN secret needs at least one turn: or turns: URL\nusage:/],
+    [['--turn-secret', 'sekrit', '--turn-url', 'stun:127.0.0.1'], /^invalid ICE options: the TURN secret is for turn: or turns: URLs, not "stun:127.0.0.1"/],
+    [['--turn-secret', 'sekrit', '--turn-url', 'turn:x', '--turn-ttl', '0'], /^invalid --turn-ttl "0": a whole number of at least 1/],
+    [['--ice-transport-policy', 'relay'], /^invalid ICE options: the channel configuration has iceTransportPolicy relay but no turn: or turns: server/],
+    [['--ice-transport-policy', 'direct'], /^invalid ICE options: the channel configuration has an invalid iceTransportPolicy "direct" \(all or relay\)/],
+    [['--ice-servers', '{"urls":'], /^invalid --ice-servers: not JSON\nusage:/],
+    [['--ice-servers', '{"urls":"stun:x"}'], /^invalid --ice-servers: not a JSON list\nusage:/],
+    [['--ice-servers', '[{"url":"stun:x"}]'], /^invalid ICE options: the channel configuration has invalid iceServers/],
+    [['--ice-servers', '[{"urls":"turn:x"}]'], /^invalid ICE options: the channel configuration has a TURN server without username and credential \("turn:x"\)/],
+  ])('refuses %j, saying why', (argv, message) => {
+    expect(() => parseCliOptions(argv, {})).toThrow(message);
+  });
+
+  it('never repeats the TURN secret in an error', () => {
+    expect(() => parseCliOptions(['--turn-secret', 'do-not-print-me', '--turn-url', 'http://x'], {})).toThrow(/^(?![\s\S]*do-not-print-me)/);
   });
 
   it('rejects bad ports and unknown flags with a usage message', () => {

@@ -1,15 +1,14 @@
 import { EMPTY, catchError, defer, finalize, mergeMap, of, type Observable } from 'rxjs';
-import { RtcError, type CallMedia, type Signal } from '../rtc/connection-types';
+import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
 import type { Call, PeerEvent } from './peer-state';
 
-export interface CallConnectionDeps {
+export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
   readonly view: Pick<PeerView, 'setVideo'>;
   readonly callMedia: CallMedia;
-  readonly iceServers: readonly RTCIceServer[];
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
@@ -34,7 +33,7 @@ export function callConnection$(
   deps: CallConnectionDeps,
 ): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
-  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers }, remoteSignals$, signallingUp$)).pipe(
+  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$)).pipe(
     mergeMap((e): Observable<PeerEvent> => {
       switch (e.kind) {
         case 'local':

@@ -22,7 +22,7 @@ import {
   timer,
   type Observable,
 } from 'rxjs';
-import type { CallMedia, Signal } from '../rtc/connection-types';
+import type { CallMedia, IceOptions, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
@@ -34,12 +34,11 @@ import { initialState, type Call, type Effect, type PeerEvent, type Step } from 
 import { nextDeadline, reduce } from './reduce';
 import { dialog, inCall, menuItems, statusText } from './view-model';
 
-export interface PeerDeps {
+export interface PeerDeps extends IceOptions {
   readonly client: VertoClient;
   readonly view: PeerView;
   /** The media of one call (`callMedia$` in the page). */
   readonly callMedia: CallMedia;
-  readonly iceServers: readonly RTCIceServer[];
   /** Our bare client id (for the glare tie-break and to ignore our own presence). */
   readonly selfId: string;
   /** The display name to start with (see `loadName`). */

@@ -181,7 +181,7 @@ export function callMedia$(
     return merge(trace$, states$, negotiation$, candidates$, remote$, media$);
   };
 
-  return holding(() => createPort({ iceServers: [...options.iceServers] }), (port) => port.close()).pipe(
+  return holding(() => createPort({ iceServers: [...options.iceServers], iceTransportPolicy: options.iceTransportPolicy ?? 'all' }), (port) => port.close()).pipe(
     switchMap(session),
     catchError((error: unknown) => {
       const failure = error instanceof RtcError ? error : new RtcError('negotiation', { cause: error });

@@ -28,11 +28,17 @@ export class RtcError extends Error {
   }
 }
 
-export interface CallMediaOptions {
-  /** Perfect negotiation role: the side that placed the call is polite and answers the other's first offer. */
-  readonly polite: boolean;
+/** The RTCConfiguration fields the page config gives (src/config.ts validates them); the rest keep the browser's defaults. */
+export interface IceOptions {
   /** ICE servers from the page config; an empty list is valid on a LAN. */
   readonly iceServers: readonly RTCIceServer[];
+  /** `relay`: TURN candidates only; absent: `all`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+export interface CallMediaOptions extends IceOptions {
+  /** Perfect negotiation role: the side that placed the call is polite and answers the other's first offer. */
+  readonly polite: boolean;
 }
 
 /** What a call's media tells the Peer, as values. */
