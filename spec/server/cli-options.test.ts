@@ -53,6 +53,7 @@ describe('command line', () => {
 
   it.each<[string[], RegExp]>([
     [['--turn-url', 'turn:127.0.0.1'], /^--turn-url needs --turn-secret \(or VERTO_PEER_TURN_SECRET\)\nusage:/],
+    [['--turn-ttl', '600'], /^--turn-ttl needs --turn-secret \(or VERTO_PEER_TURN_SECRET\)\nusage:/],
     [['--turn-secret', 'sekrit'], /^invalid ICE options: a TURN secret needs at least one turn: or turns: URL\nusage:/],
     [['--turn-secret', 'sekrit', '--turn-url', 'stun:127.0.0.1'], /^invalid ICE options: the TURN secret is for turn: or turns: URLs, not "stun:127.0.0.1"/],
     [['--turn-secret', 'sekrit', '--turn-url', 'turn:x', '--turn-ttl', '0'], /^invalid --turn-ttl "0": a whole number of at least 1/],

@@ -94,6 +94,24 @@ describe('pages: the Django stand-in', () => {
     expect(JSON.parse(element?.textContent ?? '')).toMatchObject({ vertoUrl: '</script><script>alert(1)</script>', channelId: "c & 'd' $& é", login: '<!--' });
   });
 
+  it('writes the ICE part of the config as Django does: only the fields given, urls as given', () => {
+    const base = { vertoUrl: 'ws://x/verto', channelId: 'c', login: 'l@d', password: 'p', indexUrl: '/' };
+    const read = (html: string): unknown => JSON.parse(configOf(html).element?.textContent ?? '');
+    const withTurn = renderChannelPage('<!--channel-config-->', {
+      ...base,
+      iceServers: [{ urls: 'stun:s' }, { urls: ['turn:t?transport=udp', 'turns:t'], username: '9:l', credential: 'c=' }],
+      iceTransportPolicy: 'relay',
+    });
+    expect(read(withTurn)).toEqual({
+      ...base,
+      iceServers: [{ urls: 'stun:s' }, { urls: ['turn:t?transport=udp', 'turns:t'], username: '9:l', credential: 'c=' }],
+      iceTransportPolicy: 'relay',
+    });
+    expect(Object.keys(read(renderChannelPage('<!--channel-config-->', { ...base, iceServers: [] })) as object)).toEqual([
+      'vertoUrl', 'channelId', 'login', 'password', 'iceServers', 'indexUrl',
+    ]);
+  });
+
   it('answers an unknown channel with a 404 page and other methods with 405', async () => {
     const missing = await get(`${server.url}/c/00000000-0000-4000-8000-000000000000`);
     expect(missing.status).toBe(404);
