@@ -156,8 +156,8 @@ describe('view model', () => {
   it('words every client status', () => {
     expect(clientText({ kind: 'connecting', attempt: 0 }, 0)).toBe('Connecting…');
     expect(clientText({ kind: 'online' }, 0)).toBe('Online');
-    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Reconnecting in 13 s…');
-    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Reconnecting…');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Connection lost — reconnecting in 13 s…');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Connection lost — reconnecting…');
     expect(clientText({ kind: 'login-failed', message: 'Authentication Failure' }, 0)).toBe('Login failed: Authentication Failure. Reload the page to try again.');
     expect(clientText({ kind: 'punted' }, 0)).toBe('Signed in elsewhere. Reload this page to use it here.');
     expect(clientText({ kind: 'closed' }, 0)).toBe('Disconnected');

@@ -1,4 +1,4 @@
-import { FREQUENT_WINDOW_MS, keepaliveDelay, MAX_RECONNECT_DELAY_MS, reconnectDelay } from '../../src/verto/backoff';
+import { FREQUENT_WINDOW_MS, heartbeatDelay, keepaliveDelay, MAX_RECONNECT_DELAY_MS, reconnectDelay } from '../../src/verto/backoff';
 
 /** Attempt times of an outage in which every attempt fails at once (a refused port), until `untilMs`. */
 function attemptTimes(untilMs: number, random: () => number): number[] {
@@ -65,5 +65,13 @@ describe('keepaliveDelay', () => {
   it('stays within 40–50 s, under the 60 s proxy idle cut-off', () => {
     expect(keepaliveDelay(() => 0)).toBe(40_000);
     expect(keepaliveDelay(() => 0.999999)).toBe(49_999);
+  });
+});
+
+describe('heartbeatDelay', () => {
+  it('is 4–6 s in a call or while a reply is awaited, 8–10 s when idle, jittered', () => {
+    expect([heartbeatDelay(true, () => 0), heartbeatDelay(true, () => 0.999999)]).toEqual([4_000, 5_999]);
+    expect([heartbeatDelay(false, () => 0), heartbeatDelay(false, () => 0.999999)]).toEqual([8_000, 9_999]);
+    expect(heartbeatDelay(false, () => 0.5)).toBe(9_000);
   });
 });

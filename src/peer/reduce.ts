@@ -242,7 +242,8 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       return onIntent(s, e.intent, at);
     case 'place-call': {
       const peer = s.peers[e.peerId];
-      if (s.call !== null || peer === undefined || !peer.available || stopped(s)) return same(s);
+      // Offline the menu offers no call (src/peer/view-model.ts); one placed anyway would ring only by luck.
+      if (s.call !== null || peer === undefined || !peer.available || stopped(s) || s.client.kind !== 'online') return same(s);
       return same({ ...s, notice: null, call: newCall('offering', e.callId, peer.id, peer.name, at) });
     }
     case 'client': {

@@ -38,3 +38,19 @@ export function reconnectDelay(attempt: number, outageMs: number, random: () => 
 export function keepaliveDelay(random: () => number): number {
   return 40_000 + Math.floor(random() * 10_000);
 }
+
+/**
+ * Socket heartbeat: how long without any inbound frame before the client pings. In a call, or while
+ * a peer message waits for the server's reply, a dead socket must show within seconds (the other side
+ * is waiting on our signals): 4–6 s. Idle, 8–10 s, so that with the ping's own time limit
+ * (src/verto/client.ts DEFAULT_TIMINGS) the page stops saying "Online" within ~13 s of a cut; a ping
+ * is one small frame each way, cheap at that rate. Jitter spreads a channel's pings apart.
+ */
+export const HEARTBEAT_ACTIVE_MS = [4_000, 6_000] as const;
+export const HEARTBEAT_IDLE_MS = [8_000, 10_000] as const;
+
+/** A random whole number of ms in the heartbeat range for the situation (`active`: in a call or awaiting a reply). */
+export function heartbeatDelay(active: boolean, random: () => number): number {
+  const [low, high] = active ? HEARTBEAT_ACTIVE_MS : HEARTBEAT_IDLE_MS;
+  return low + Math.floor(random() * (high - low));
+}
