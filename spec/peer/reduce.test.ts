@@ -47,7 +47,8 @@ describe('reduce (pure)', () => {
     const ringingDropped = reduce(withCall('ringing'), ready, 1);
     expect(ringingDropped.state.call).toBeNull();
     expect(kinds(ringingDropped)).toEqual(['send "available" ""']); // idle again: callable
-    expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "offer" ""']);
+    // our presence (busy) before the re-sent offer: a peer that dropped us during an outage knows us again
+    expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "unavailable" ""', 'send "offer" ""']);
     const inCallWithBo = reduce(withCall('connected'), ready, 1);
     expect(inCallWithBo.state.call?.phase).toBe('connected');
     expect(inCallWithBo.effects).toEqual([]);
@@ -155,6 +156,7 @@ describe('reduce (pure)', () => {
 describe('view model', () => {
   it('words every client status', () => {
     expect(clientText({ kind: 'connecting', attempt: 0 }, 0)).toBe('Connecting…');
+    expect(clientText({ kind: 'connecting', attempt: 2 }, 0)).toBe('Connection lost — reconnecting…');   // a retry at once after a loss
     expect(clientText({ kind: 'online' }, 0)).toBe('Online');
     expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Connection lost — reconnecting in 13 s…');
     expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Connection lost — reconnecting…');

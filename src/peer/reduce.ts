@@ -84,7 +84,8 @@ function onPresence(s: PeerState, from: string, status: PeerStatus, name: string
   if (call === null || call.peerId !== from) return answered(next);
   if (call.phase === 'ringing') return answered({ ...next, call: null, endedCalls: [...next.endedCalls, call.callId].slice(-ENDED_MEMORY) });
   if (call.phase === 'offering' && call.offerSent) {
-    return { state: next, effects: [{ kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
+    // Our presence first: after a long outage the peer may have dropped us, and it ignores an offer from a stranger.
+    return { state: next, effects: [...answered(next).effects, { kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
   }
   return same(next); // in a call with us: its signalling reconnected, and our media restarts ICE if it must (peer.ts)
 }

@@ -6,6 +6,8 @@ import { stopped, type PeerState } from './peer-state';
 export function clientText(status: ClientStatus, at: number): string {
   switch (status.kind) {
     case 'connecting':
+      // A retry right after a lost connection skips `reconnecting`: say what happened, not just "Connecting…".
+      return status.attempt > 1 ? 'Connection lost — reconnecting…' : 'Connecting…';
     case 'logging-in':
       return 'Connecting…';
     case 'online':
