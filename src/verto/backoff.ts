@@ -1,16 +1,18 @@
 /**
  * Reconnect schedule. A restarting server (FreeSWITCH drops every socket at once and takes a few
- * seconds to exit and listen again) is usually back within seconds, so for the first 30 s of an
+ * seconds to exit and listen again) is usually back within seconds, and a call rides out an outage
+ * of up to 60 s only if signalling returns in time for its ICE restart, so for the first 60 s of an
  * outage retries stay about half a second apart: a server that returns is found within ~0.6 s, and
- * with login, clientReady and subscribe presence is back within about 1 s (bench/README.md). After
+ * with login, clientReady and subscribe presence is back within about 1 s (bench/README.md). (When
+ * the network itself is gone each attempt also waits out the connect timeout, src/verto/client.ts.) After
  * that the gap grows with the outage (a quarter of it so far), up to a 30 s cap, so a long outage
  * costs few attempts and a returning server waits at most ~25 % longer than it was away. Each
  * non-zero delay gets ±20 % jitter so a channel's clients don't reconnect in lockstep.
  */
-export const FREQUENT_WINDOW_MS = 30_000;
+export const FREQUENT_WINDOW_MS = 60_000;
 /** The first retries come sooner: a lone dropped socket usually reconnects on the first or second try. */
 const FIRST_STEPS_MS = [0, 250, 500] as const;
-// A refused connection costs the server almost nothing; 60 tries in 30 s per client is cheap.
+// A refused connection costs the server almost nothing; 120 tries in 60 s per client is cheap.
 const FREQUENT_MS = 500;
 const GROWTH = 0.25;
 export const MAX_RECONNECT_DELAY_MS = 30_000;
