@@ -59,6 +59,7 @@ const FLOORS = {
   'src/verto/jsonrpc.ts':        [100, 100, 100, 100],
   'src/verto/outbox.ts':         [100, 100, 100, 100],
   'src/verto/page-instance.ts':  [100, 100, 100, 100],
+  'src/verto/recent-ids.ts':     [100, 100, 100, 100],
   'src/verto/peer-status.ts':    [100, 100, 100, 100],
   'src/verto/rpc.ts':            [100,  88, 100, 100],
   'src/verto/session.ts':        [ 98,  88,  95,  98],

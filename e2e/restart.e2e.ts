@@ -38,7 +38,7 @@ async function restart(s: Suite, whileDown: () => Promise<void>): Promise<{ outa
 scenario('6. server restart while idle: both reconnect, log in, resubscribe and see each other without a reload', async (run) => {
   const { alice, bob, ids } = await twoPeers(run);
   const { outageMs, loggedIn, subscribed } = await restart(suite, async () => {
-    await Promise.all([alice.waitForStatus(/^Reconnecting/, 1500), bob.waitForStatus(/^Reconnecting/, 1500)]);
+    await Promise.all([alice.waitForStatus(/^Connection lost — reconnecting/, 1500), bob.waitForStatus(/^Connection lost — reconnecting/, 1500)]);
   });
   expect(outageMs).toBeLessThan(2000);
 
@@ -67,7 +67,7 @@ scenario('7. server restart during a call: media keeps flowing while it is down;
       bob.waitForMedia((m) => m.framesDecoded >= b0.framesDecoded + 10, 'frames decoded rising while the server is down', 1500),
     ]);
     // The call goes on; the status adds what the signalling does meanwhile (retrying at once, or counting down).
-    expect(await alice.status()).toMatch(/^In a call with Bob \((Reconnecting|Connecting)/);
+    expect(await alice.status()).toMatch(/^In a call with Bob \((Connection lost — reconnecting|Connecting)/);
   });
   expect(outageMs).toBeLessThan(2000);
 

@@ -15,6 +15,7 @@ const fakeClient: VertoClient = {
   publishPresence: (p) => calls.push(`publish ${p.status} ${p.name ?? ''}`),
   send: (to, message) => calls.push(`send ${to} ${JSON.stringify(message)}`),
   disconnect: () => calls.push('disconnect'),
+  setInCall: () => undefined,
 };
 const createVertoClient = jest.fn((_options: unknown) => fakeClient);
 jest.mock('../src/verto/client', () => ({ createVertoClient: (options: unknown) => createVertoClient(options) }));
@@ -155,6 +156,7 @@ describe('index (page entry)', () => {
   it('shows a peer\'s name from the wire cleaned by the display-name rule (verto passes it on as sent)', () => {
     const presence = new Subject<PresenceEvent>();
     feed.presence$ = presence;
+    feed.status$ = of<ClientStatus>({ kind: 'online' });   // only online are peers callable
     loadPage(CONFIG);
     const sub = start(window);
     presence.next({ from: 'bo', status: 'available', name: ` \u202eBo\u0007 ${'o'.repeat(40)}` });

@@ -78,6 +78,7 @@ export function runHarness(m: RunContext, src: Sources) {
   const videos: VideoSource[] = [];
   const menus: MenuItem[][] = [];
   const dialogs: (Dialog | null)[] = [];
+  const inCall: [number, boolean][] = [];
   const client: VertoClient = {
     status$: hotAt(m, src.status ?? [[0, { kind: 'online' }]]),
     presence$: hotAt(m, src.presence ?? []),
@@ -87,6 +88,7 @@ export function runHarness(m: RunContext, src: Sources) {
     publishPresence: (p) => record(`publish ${p.status} ${p.name ?? ''}`),
     send: (to, message) => record(`send ${to} ${describeMessage(message)}`),
     disconnect: () => record('disconnect'),
+    setInCall: (value) => inCall.push([m.scheduler.now(), value]),
   };
   const view: PeerView = {
     intents$: hotAt(m, src.intents ?? []),
@@ -150,6 +152,8 @@ export function runHarness(m: RunContext, src: Sources) {
   const pick = (pattern: RegExp) => () => log.filter(([, t]) => pattern.test(t));
   return {
     log,
+    /** What the Peer told the client about being in a call, with the virtual time. */
+    inCall,
     /** The lifetime of the n-th call's media, for subscription marbles. */
     lifetimes,
     videos,

@@ -53,6 +53,8 @@ describe('Peer call flow (virtual time, 1 frame = 1 ms)', () => {
         [300, 'video poster'],
       ]);
       expect(h.menus.at(-1)).toEqual([{ kind: 'call', peerId: 'bo', name: 'Bo' }, { kind: 'name', name: 'Ann' }]);
+      // The client watches its socket closely from placing the call to its end.
+      expect(h.inCall).toEqual([[0, false], [20, true], [300, false]]);
     }),
   );
 });

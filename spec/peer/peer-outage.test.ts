@@ -18,7 +18,7 @@ const outage = (backAt: number): Timed<ClientStatus>[] => [
 ];
 /** Everything said between `from` and `to`, with only the first tick of the 40 s countdown. */
 const said = (statuses: readonly (readonly [number, string])[], from: number, to: number) =>
-  statuses.filter(([t, text]) => t >= from && t <= to && !/\(Reconnecting in (?!40 )\d+ s…\)$/.test(text));
+  statuses.filter(([t, text]) => t >= from && t <= to && !/\(Connection lost — reconnecting in (?!40 )\d+ s…\)$/.test(text));
 
 describe('Peer: a call through an outage', () => {
   it(
@@ -40,7 +40,7 @@ describe('Peer: a call through an outage', () => {
       expect(said(h.statuses(), 70, 60_000)).toEqual([
         [70, 'In a call with Bo'],
         [1_071, 'Reconnecting to Bo…'], // the picture froze: said at once
-        [6_000, 'Reconnecting to Bo… (Reconnecting in 40 s…)'],
+        [6_000, 'Reconnecting to Bo… (Connection lost — reconnecting in 40 s…)'],
         [46_000, 'Reconnecting to Bo… (Connecting…)'],
         [46_500, 'Reconnecting to Bo…'],
         [47_072, 'In a call with Bo'],
@@ -139,7 +139,7 @@ describe('Peer: a call through an outage', () => {
       });
       h.flush();
       expect(h.sent().at(-1)).toEqual([61_071, 'send bo close call-1 lost']); // queued by the client until it is back
-      expect(h.statuses().find(([t]) => t === 61_071)).toEqual([61_071, 'Lost the connection to Bo for 60 s (Reconnecting in 9 s…)']);
+      expect(h.statuses().find(([t]) => t === 61_071)).toEqual([61_071, 'Lost the connection to Bo for 60 s (Connection lost — reconnecting in 9 s…)']);
     }),
   );
 
@@ -164,12 +164,12 @@ describe('Peer: a call through an outage', () => {
       h.flush();
       expect(h.statuses().filter(([t]) => t >= 20 && t < 5_000)).toEqual([
         [20, 'Calling Bo…'],
-        [30, 'Calling Bo… (Reconnecting in 2 s…)'],
-        [1_030, 'Calling Bo… (Reconnecting in 1 s…)'],
+        [30, 'Calling Bo… (Connection lost — reconnecting in 2 s…)'],
+        [1_030, 'Calling Bo… (Connection lost — reconnecting in 1 s…)'],
         [2_030, 'Calling Bo… (Connecting…)'],
         [2_100, 'Calling Bo…'],
         [2_500, 'Connecting to Bo…'],
-        [3_000, 'Connecting to Bo… (Reconnecting…)'],
+        [3_000, 'Connecting to Bo… (Connection lost — reconnecting…)'],
         [3_100, 'Connecting to Bo…'],
       ]);
     }),

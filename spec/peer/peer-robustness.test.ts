@@ -37,11 +37,11 @@ describe('Peer: signalling drop during a call', () => {
       });
       h.flush();
       expect(h.statuses().filter(([t]) => t >= 300 && t <= 6_000)).toEqual([
-        [300, 'In a call with Bo (Reconnecting in 5 s…)'],   // counts down while it waits
-        [1_300, 'In a call with Bo (Reconnecting in 4 s…)'],
-        [2_300, 'In a call with Bo (Reconnecting in 3 s…)'],
-        [3_300, 'In a call with Bo (Reconnecting in 2 s…)'],
-        [4_300, 'In a call with Bo (Reconnecting in 1 s…)'],
+        [300, 'In a call with Bo (Connection lost — reconnecting in 5 s…)'],   // counts down while it waits
+        [1_300, 'In a call with Bo (Connection lost — reconnecting in 4 s…)'],
+        [2_300, 'In a call with Bo (Connection lost — reconnecting in 3 s…)'],
+        [3_300, 'In a call with Bo (Connection lost — reconnecting in 2 s…)'],
+        [4_300, 'In a call with Bo (Connection lost — reconnecting in 1 s…)'],
         [5_300, 'In a call with Bo (Connecting…)'],
         [5_400, 'In a call with Bo'],
         [6_000, 'Online'],

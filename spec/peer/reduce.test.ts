@@ -47,7 +47,8 @@ describe('reduce (pure)', () => {
     const ringingDropped = reduce(withCall('ringing'), ready, 1);
     expect(ringingDropped.state.call).toBeNull();
     expect(kinds(ringingDropped)).toEqual(['send "available" ""']); // idle again: callable
-    expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "offer" ""']);
+    // our presence (busy) before the re-sent offer: a peer that dropped us during an outage knows us again
+    expect(kinds(reduce(withCall('offering'), ready, 1))).toEqual(['send "unavailable" ""', 'send "offer" ""']);
     const inCallWithBo = reduce(withCall('connected'), ready, 1);
     expect(inCallWithBo.state.call?.phase).toBe('connected');
     expect(inCallWithBo.effects).toEqual([]);
@@ -155,9 +156,10 @@ describe('reduce (pure)', () => {
 describe('view model', () => {
   it('words every client status', () => {
     expect(clientText({ kind: 'connecting', attempt: 0 }, 0)).toBe('Connecting…');
+    expect(clientText({ kind: 'connecting', attempt: 2 }, 0)).toBe('Connection lost — reconnecting…');   // a retry at once after a loss
     expect(clientText({ kind: 'online' }, 0)).toBe('Online');
-    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Reconnecting in 13 s…');
-    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Reconnecting…');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 12_500, reason: 'x' }, 0)).toBe('Connection lost — reconnecting in 13 s…');
+    expect(clientText({ kind: 'reconnecting', attempt: 2, retryAt: 0, reason: 'x' }, 10)).toBe('Connection lost — reconnecting…');
     expect(clientText({ kind: 'login-failed', message: 'Authentication Failure' }, 0)).toBe('Login failed: Authentication Failure. Reload the page to try again.');
     expect(clientText({ kind: 'punted' }, 0)).toBe('Signed in elsewhere. Reload this page to use it here.');
     expect(clientText({ kind: 'closed' }, 0)).toBe('Disconnected');

@@ -28,11 +28,21 @@ describe('a page whose client stopped for good', () => {
     expect(step.effects).toEqual([]);
   });
 
-  it('still offers the call while online or reconnecting', () => {
-    for (const client of [{ kind: 'online' }, { kind: 'reconnecting', attempt: 1, retryAt: 9, reason: 'connection lost' }] as ClientStatus[]) {
-      expect(menuItems(withPeer(client))).toContainEqual({ kind: 'call', peerId: 'bo', name: 'Bo' });
-      expect(reduce(withPeer(client), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5).state.call?.phase).toBe('offering');
-    }
+  it('offers the call while online', () => {
+    expect(menuItems(withPeer({ kind: 'online' }))).toContainEqual({ kind: 'call', peerId: 'bo', name: 'Bo' });
+    expect(reduce(withPeer({ kind: 'online' }), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5).state.call?.phase).toBe('offering');
+  });
+
+  const offlineStatuses: ClientStatus[] = [
+    { kind: 'reconnecting', attempt: 1, retryAt: 9, reason: 'connection lost' },
+    { kind: 'connecting', attempt: 2 },
+    { kind: 'logging-in' },
+  ];
+  it.each(offlineStatuses)('while not online (%j) shows peers as offline, not callable, and refuses a call click on its way', (client) => {
+    expect(menuItems(withPeer(client))).toEqual([{ kind: 'unreachable', name: 'Bo' }, { kind: 'name', name: 'Ann' }]);
+    const step = reduce(withPeer(client), { kind: 'place-call', peerId: 'bo', callId: 'c1' }, 5);
+    expect(step.state.call).toBeNull();
+    expect(step.effects).toEqual([]);
   });
 
   it('a call in progress ends when another page takes the login', () => {

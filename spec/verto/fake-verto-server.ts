@@ -60,11 +60,15 @@ export class FakeSocket implements WebSocketLike {
 export interface ServerBehaviour {
   /** Refuse this many connection attempts (close 1006 one ms after the attempt). */
   refuse: number;
+  /** This many connection attempts neither open nor close (the network drops the SYNs); counted after `refuse`. */
+  blackhole: number;
   /** Errors for the next logins, one per login (then logins succeed). */
   loginErrors: { code: number; message: string }[];
   /** Delay of the login reply in ms. */
   loginDelay: number;
   answerPings: boolean;
+  /** When false, `verto.info` gets no reply (the socket died under it). */
+  answerInfos: boolean;
   /** When false, clientReady never comes. */
   sendClientReady: boolean;
   /** When set, `verto.subscribe` is refused with this error object. */
@@ -79,7 +83,7 @@ export interface ServerBehaviour {
 export class FakeVertoServer {
   readonly sockets: FakeSocket[] = [];
   readonly log: string[] = [];
-  readonly behaviour: ServerBehaviour = { refuse: 0, loginErrors: [], loginDelay: 1, answerPings: true, sendClientReady: true };
+  readonly behaviour: ServerBehaviour = { refuse: 0, blackhole: 0, loginErrors: [], loginDelay: 1, answerPings: true, answerInfos: true, sendClientReady: true };
   private serverId = 1000;
   readonly ctor: WebSocketCtor;
 
@@ -97,6 +101,8 @@ export class FakeVertoServer {
         if (hub.behaviour.refuse > 0) {
           hub.behaviour.refuse -= 1;
           hub.later(1, () => socket.serverClose(1006));
+        } else if (hub.behaviour.blackhole > 0) {
+          hub.behaviour.blackhole -= 1;
         } else {
           hub.later(1, () => socket.open());
         }
@@ -150,7 +156,7 @@ export class FakeVertoServer {
         this.later(2, () => this.push(socket, 'verto.event', { ...frame.params, userid: `${this.userId}@localhost`, eventSerno: 0 }));
         return;
       case 'verto.info':
-        reply({ result: { message: 'SENT', sessid } });
+        if (this.behaviour.answerInfos) reply({ result: { message: 'SENT', sessid } });
         return;
       case 'verto.ping':
         if (this.behaviour.answerPings) reply({ result: { message: 'PONG', sessid } });

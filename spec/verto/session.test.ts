@@ -1,12 +1,13 @@
-import { NEVER } from 'rxjs';
+import { catchError, NEVER } from 'rxjs';
 import { marbles, type Context } from 'rxjs-marbles/jest';
-import { LoginFailedError, PuntedError, RpcTimeoutError, SocketClosedError, isTerminal } from '../../src/verto/errors';
+import { ConnectTimeoutError, LoginFailedError, PuntedError, RpcTimeoutError, SocketClosedError, isTerminal } from '../../src/verto/errors';
 import { Outbox } from '../../src/verto/outbox';
+import { RecentIds } from '../../src/verto/recent-ids';
 import { session$, type SessionDeps, type SessionEvent } from '../../src/verto/session';
 import type { SocketEvent } from '../../src/verto/socket';
 import { silentLogger } from '../support/silent-logger';
 
-const TIMINGS = { requestTimeoutMs: 50, clientReadyTimeoutMs: 20, pingTimeoutMs: 10, outboxMaxAgeMs: 1000 };
+const TIMINGS = { connectTimeoutMs: 30, requestTimeoutMs: 50, clientReadyTimeoutMs: 20, pingTimeoutMs: 10, outboxMaxAgeMs: 1000 };
 
 /** One connection's dependencies in virtual time; `sent` is "<ms> <method> <id>" for every frame the session wrote. */
 function setup(m: Context, over: Partial<SessionDeps> = {}) {
@@ -17,7 +18,7 @@ function setup(m: Context, over: Partial<SessionDeps> = {}) {
     options: { url: 'ws://test/verto', channelId: 'chan-1', login: 'me', password: 'secret' },
     timings: TIMINGS,
     logger: { ...silentLogger, warn: (message: string) => void warnings.push(message) },
-    random: () => 0.5, // keepalive after 45 s: outside every story here
+    random: () => 0.5, // heartbeat after 9 s idle: outside every story here
     now: () => m.scheduler.now(),
     nextId: () => `vp-${++ids}`,
     sessid: () => 'sess-1',
@@ -28,7 +29,10 @@ function setup(m: Context, over: Partial<SessionDeps> = {}) {
     presenceChanged$: NEVER,
     outbox: new Outbox(TIMINGS.outboxMaxAgeMs, 10),
     outboxChanged$: NEVER,
-    visible$: NEVER,
+    recentIds: new RecentIds(8, 8),
+    inCall: () => false,
+    inCallChanged$: NEVER,
+    checkNow$: NEVER,
     leaving$: NEVER,
     ...over,
   };
@@ -87,6 +91,16 @@ describe('session$: one connection, one socket subscription', () => {
     expect(sent).toEqual(['1 login vp-1']);   // nothing but login before logging in
   }));
 
+  it('ends with a retryable ConnectTimeoutError, releasing the socket, when the socket does not open in time', marbles((m) => {
+    const { deps } = setup(m);
+    const socket$ = m.cold<SocketEvent>('-');
+    const error = new ConnectTimeoutError(30);
+    m.expect(session$(socket$, deps)).toBeObservable('30ms #', undefined, error);
+    m.expect(socket$).toHaveSubscriptions('^ 29ms !');
+    m.flush();
+    expect(isTerminal(error)).toBe(false);
+  }));
+
   it('ends with a retryable timeout when the login is never answered', marbles((m) => {
     const { deps, open } = setup(m);
     const socket$ = m.cold<SocketEvent>('-o', { o: open });
@@ -111,7 +125,7 @@ describe('session$: how requests fail', () => {
 
   it('a fire-and-forget verto.info that times out ends the connection (the socket is dead), releasing the socket', marbles((m) => {
     const outbox = new Outbox(TIMINGS.outboxMaxAgeMs, 10);
-    outbox.push({ to: 'bo', message: { peerAction: 'offer', callId: 'c-1' }, queuedAt: 0 });
+    outbox.push({ to: 'bo', message: { peerAction: 'offer', callId: 'c-1' }, queuedAt: 0, id: 'p.1' });
     const { deps, open, sent } = setup(m, { outbox });
     // Login vp-1; the queued msg goes out as vp-2 once logged in (2 ms) and is never answered.
     const socket$ = m.cold<SocketEvent>('-olrsb', { o: open, l: result('vp-1'), r: clientReady, s: result('vp-3'), b: result('vp-4') });
@@ -119,6 +133,30 @@ describe('session$: how requests fail', () => {
     m.expect(socket$).toHaveSubscriptions('^ 51ms !');
     m.flush();
     expect(sent).toEqual(['1 login vp-1', '2 verto.info vp-2', '3 verto.subscribe vp-3', '4 verto.broadcast vp-4']);
+    expect(outbox.size).toBe(1);                             // kept for the next connection
+  }));
+
+  it('a message the dying socket took without a reply goes out again, once, right after the next login', marbles((m) => {
+    const outbox = new Outbox(TIMINGS.outboxMaxAgeMs, 10);
+    outbox.push({ to: 'bo', message: { peerAction: 'offer', callId: 'c-1' }, queuedAt: 0, id: 'p.1' });
+    const { deps, open, sent } = setup(m, { outbox });
+    // First socket: the msg goes out as vp-2 at 2, the socket dies at 4 before its reply.
+    const first$ = m.cold<SocketEvent>('-ol-#', { o: open, l: result('vp-1') }, new SocketClosedError(1006, ''));
+    // Second socket (from 4): login vp-3 at 5, the msg again as vp-4 at 6, answered at 9.
+    const second$ = m.cold<SocketEvent>('-olrsi', { o: open, l: result('vp-3'), r: clientReady, s: result('vp-5'), i: result('vp-4') });
+    const both$ = session$(first$, deps).pipe(catchError(() => session$(second$, deps)));
+    m.expect(both$, '^ 20ms !').toBeObservable('--------s', { s: subscribed });
+    m.flush();
+    expect(sent).toEqual(['1 login vp-1', '2 verto.info vp-2', '5 login vp-3', '6 verto.info vp-4', '7 verto.subscribe vp-5', '8 verto.broadcast vp-6']);
+    expect(outbox.size).toBe(0);                             // acknowledged: never sent again
+  }));
+
+  it('drops a repeated peer message (same sender, same id), passing the first on without its id', marbles((m) => {
+    const { deps, open } = setup(m);
+    const info = (from: string, id: string) => frame({ id: 2000, method: 'verto.info', params: { msg: { from, to: 'me', body: Buffer.from(JSON.stringify({ peerStatus: 'available', peerMsgId: id })).toString('base64') } } });
+    const socket$ = m.cold<SocketEvent>('-olabcd', { o: open, l: result('vp-1'), a: info('bo', 'x.1'), b: info('bo', 'x.1'), c: info('cy', 'x.1'), d: info('bo', 'x.2') });
+    const peer = (from: string): SessionEvent => ({ kind: 'peer', envelope: { from, message: { peerStatus: 'available' } } });
+    m.expect(session$(socket$, deps), '^ 20ms !').toBeObservable('---a-cd', { a: peer('bo'), c: peer('cy'), d: peer('bo') });
   }));
 
   it('a fire-and-forget verto.broadcast that times out ends the connection too', marbles((m) => {
@@ -130,7 +168,7 @@ describe('session$: how requests fail', () => {
 
   it('a fire-and-forget request refused with an error reply is a warning, and the connection goes on', marbles((m) => {
     const outbox = new Outbox(TIMINGS.outboxMaxAgeMs, 10);
-    outbox.push({ to: 'bo', message: { peerAction: 'offer', callId: 'c-1' }, queuedAt: 0 });
+    outbox.push({ to: 'bo', message: { peerAction: 'offer', callId: 'c-1' }, queuedAt: 0, id: 'p.1' });
     const { deps, open, warnings } = setup(m, { outbox });
     const refusedInfo = frame({ id: 'vp-2', error: { message: 'INVALID MESSAGE to and body params required' } });
     const socket$ = m.cold<SocketEvent>('-olxrsb', { o: open, l: result('vp-1'), x: refusedInfo, r: clientReady, s: result('vp-3'), b: result('vp-4') });
@@ -139,5 +177,6 @@ describe('session$: how requests fail', () => {
     m.expect(socket$).toHaveSubscriptions('^ 99ms !');
     m.flush();
     expect(warnings).toEqual(['verto.info failed: INVALID MESSAGE to and body params required']);
+    expect(outbox.size).toBe(0);                             // answered, so settled: not sent again
   }));
 });

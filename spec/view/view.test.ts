@@ -38,12 +38,13 @@ describe('View (jsdom, static/channel.html)', () => {
       { kind: 'call', peerId: 'bo', name: 'Bo' },
       { kind: 'call', peerId: 'evil', name: HOSTILE },
       { kind: 'busy', name: 'Dee' },
+      { kind: 'unreachable', name: 'Cy' },
       { kind: 'name', name: 'Ann' },
     ]);
     const menu = byId('nav-menu');
     expect(buttons(menu).map((b) => b.textContent)).toEqual(['Call Bo', `Call ${HOSTILE}`, 'Name: Ann']);
     expect(menu.querySelector('img')).toBeNull();
-    expect(menu.querySelector('.busy')?.textContent).toBe('Dee (busy)');
+    expect([...menu.querySelectorAll('.busy')].map((e) => e.textContent)).toEqual(['Dee (busy)', 'Cy (offline)']);
     expect(buttons(menu).every((b) => b.type === 'button')).toBe(true);
 
     buttons(menu)[1].click();

@@ -141,6 +141,12 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       state$.pipe(map(menuItems), distinctUntilChanged(sameJson), tap((items) => view.setMenu(items))),
       state$.pipe(map(dialog), distinctUntilChanged(sameJson), tap((d) => view.showDialog(d))),
       navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),
+      // From placing or receiving a call to its end, signals are waited for: the client watches its socket closely.
+      state$.pipe(
+        map((s) => s.call !== null),
+        distinctUntilChanged(),
+        tap((busy) => client.setInCall(busy)),
+      ),
     );
 
     /**

@@ -84,7 +84,8 @@ function onPresence(s: PeerState, from: string, status: PeerStatus, name: string
   if (call === null || call.peerId !== from) return answered(next);
   if (call.phase === 'ringing') return answered({ ...next, call: null, endedCalls: [...next.endedCalls, call.callId].slice(-ENDED_MEMORY) });
   if (call.phase === 'offering' && call.offerSent) {
-    return { state: next, effects: [{ kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
+    // Our presence first: after a long outage the peer may have dropped us, and it ignores an offer from a stranger.
+    return { state: next, effects: [...answered(next).effects, { kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
   }
   return same(next); // in a call with us: its signalling reconnected, and our media restarts ICE if it must (peer.ts)
 }
@@ -242,7 +243,8 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       return onIntent(s, e.intent, at);
     case 'place-call': {
       const peer = s.peers[e.peerId];
-      if (s.call !== null || peer === undefined || !peer.available || stopped(s)) return same(s);
+      // Offline the menu offers no call (src/peer/view-model.ts); one placed anyway would ring only by luck.
+      if (s.call !== null || peer === undefined || !peer.available || stopped(s) || s.client.kind !== 'online') return same(s);
       return same({ ...s, notice: null, call: newCall('offering', e.callId, peer.id, peer.name, at) });
     }
     case 'client': {

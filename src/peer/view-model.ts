@@ -6,13 +6,15 @@ import { stopped, type PeerState } from './peer-state';
 export function clientText(status: ClientStatus, at: number): string {
   switch (status.kind) {
     case 'connecting':
+      // A retry right after a lost connection skips `reconnecting`: say what happened, not just "Connecting…".
+      return status.attempt > 1 ? 'Connection lost — reconnecting…' : 'Connecting…';
     case 'logging-in':
       return 'Connecting…';
     case 'online':
       return 'Online';
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((status.retryAt - at) / 1000));
-      return seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting…';
+      return seconds > 0 ? `Connection lost — reconnecting in ${seconds} s…` : 'Connection lost — reconnecting…';
     }
     // Terminal: nothing retries, so say what the person can do. A reload issues fresh credentials.
     case 'login-failed':
@@ -44,15 +46,24 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
   return s.notice?.text ?? 'Online';
 }
 
-/** The menu: call controls while a call is under way, otherwise the peers (busy ones not callable) and the name; nothing once stopped. */
+/**
+ * The menu: call controls while a call is under way, otherwise the peers (busy ones, and all of them
+ * while we are not online, not callable) and the name; nothing once stopped.
+ */
 export function menuItems(s: PeerState): MenuItem[] {
   if (stopped(s)) return []; // offer nothing this page cannot do; the status says what to do instead
   const call = s.call;
   if (call?.phase === 'offering') return [{ kind: 'cancel' }];
   if (call !== null && call.phase !== 'ringing') return [{ kind: 'hangup' }];
+  // Offline, an offer could not reach anyone, and who is still there is unknown until we are back.
+  const offline = s.client.kind !== 'online';
   const peers = Object.values(s.peers)
     .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1))
-    .map((p): MenuItem => (p.available ? { kind: 'call', peerId: p.id, name: p.name } : { kind: 'busy', name: p.name }));
+    .map((p): MenuItem =>
+      offline ? { kind: 'unreachable', name: p.name }
+      : p.available ? { kind: 'call', peerId: p.id, name: p.name }
+      : { kind: 'busy', name: p.name },
+    );
   return [...peers, { kind: 'name', name: s.name }];
 }
 

@@ -53,8 +53,14 @@ export interface VertoClient {
   connect(): void;
   /** Publishes this client's presence to the channel (queued until online; the latest value wins). */
   publishPresence(presence: Presence): void;
-  /** Sends a peer message to another client of the channel. Queued while offline; "sent" never means delivered. */
+  /**
+   * Sends a peer message to another client of the channel. Queued while offline and kept until the
+   * server acknowledges it (re-sent on the next connection otherwise); the receiving client drops
+   * repeats. "Sent" never means delivered.
+   */
   send(to: string, message: JsonObject): void;
+  /** Whether a call is in progress: the client then notices a dead socket within seconds. */
+  setInCall(inCall: boolean): void;
   /** Publishes `gone` when it can, closes the socket and completes the streams. */
   disconnect(): void;
 }

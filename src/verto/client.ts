@@ -9,6 +9,7 @@ import {
   filter,
   fromEvent,
   map,
+  merge,
   Observable,
   race,
   retry,
@@ -25,6 +26,7 @@ import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, V
 import { reconnectDelay } from './backoff';
 import { describeError, isTerminal, LoginFailedError, PuntedError, SessionInUseError } from './errors';
 import { Outbox } from './outbox';
+import { RecentIds } from './recent-ids';
 import { newestPagesOnly, type PageInstance } from './page-instance';
 import { session$, type SessionEvent, type SessionTimings } from './session';
 import { socket$, type WebSocketCtor } from './socket';
@@ -43,13 +45,23 @@ export interface VertoClientDeps {
   readonly timings: SessionTimings;
 }
 
+/**
+ * Connect: a WebSocket open is TCP + TLS + HTTP upgrade, about 2 s on a slow mobile link; after an
+ * outage the kernel re-sends a SYN after 1 s and 3 s, so 3 s costs no more than a longer limit and
+ * a socket opened into a dead network is replaced within seconds. Ping: a live server answers within
+ * a round trip; 3 s keeps "the socket is dead" within 4–6 + 3 s in a call and 8–10 + 3 s idle.
+ */
 export const DEFAULT_TIMINGS: SessionTimings = {
+  connectTimeoutMs: 3_000,
   requestTimeoutMs: 10_000,
   clientReadyTimeoutMs: 5_000,
-  pingTimeoutMs: 10_000,
+  pingTimeoutMs: 3_000,
   outboxMaxAgeMs: 20_000,
 };
 const OUTBOX_MAX_ITEMS = 200;
+// Enough to cover a burst of re-sent ICE candidates from each of a channel's peers.
+const RECENT_IDS_PER_SENDER = 256;
+const RECENT_SENDERS = 64;
 
 function browserDeps(): VertoClientDeps {
   return {
@@ -99,6 +111,11 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
   const leaving = new Subject<void>();
   const stop = new Subject<void>();
   const outbox = new Outbox(deps.timings.outboxMaxAgeMs, OUTBOX_MAX_ITEMS);
+  const recentIds = new RecentIds(RECENT_IDS_PER_SENDER, RECENT_SENDERS);
+  let messageCounter = 0;
+  let inCall = false;
+  const inCallChanged = new Subject<void>();
+  const checkNow$ = merge(deps.visible$, deps.online$);
   let latestPresence: Presence | undefined;
   let lastStatus: ClientStatus = { kind: 'connecting', attempt: 1 };
   let disconnected = false;
@@ -126,7 +143,10 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
       presenceChanged$: presenceChanged,
       outbox,
       outboxChanged$: outboxChanged,
-      visible$: deps.visible$,
+      recentIds,
+      inCall: () => inCall,
+      inCallChanged$: inCallChanged,
+      checkNow$,
       leaving$: leaving,
     });
   }).pipe(
@@ -177,8 +197,13 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
       presenceChanged.next();
     },
     send(to: string, message: JsonObject) {
-      outbox.push({ to, message, queuedAt: now() });
+      outbox.push({ id: `${page.id}.${++messageCounter}`, to, message, queuedAt: now() });
       outboxChanged.next();
+    },
+    setInCall(value: boolean) {
+      if (value === inCall) return;
+      inCall = value;
+      inCallChanged.next();
     },
     disconnect() {
       if (disconnected) return;
@@ -189,7 +214,7 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
       // A terminal status says more than "closed"; keep it on screen.
       if (lastStatus.kind !== 'login-failed' && lastStatus.kind !== 'punted') setStatus({ kind: 'closed' });
       status.complete();
-      for (const s of [presenceChanged, outboxChanged, leaving, stop]) s.complete();
+      for (const s of [presenceChanged, outboxChanged, inCallChanged, leaving, stop]) s.complete();
     },
   };
 }

@@ -29,6 +29,17 @@ export class RpcTimeoutError extends Error {
   }
 }
 
+/**
+ * The socket did not open in time. Without this limit a socket opened during an outage waits on the
+ * kernel's SYN retries for a minute or more. Retryable: it counts as one failed attempt.
+ */
+export class ConnectTimeoutError extends Error {
+  constructor(readonly afterMs: number) {
+    super(`no connection within ${afterMs} ms`);
+    this.name = 'ConnectTimeoutError';
+  }
+}
+
 /** The server refused our credentials (-32001). Terminal: credentials don't fix themselves. */
 export class LoginFailedError extends Error {
   constructor(message: string) {
@@ -59,6 +70,7 @@ export const isTerminal = (error: unknown): boolean => error instanceof LoginFai
 export function describeError(error: unknown): string {
   if (error instanceof SocketClosedError) return error.code === 1006 ? 'connection lost' : `connection closed (${error.code})`;
   if (error instanceof RpcTimeoutError) return 'server not answering';
+  if (error instanceof ConnectTimeoutError) return 'server not reachable';
   if (error instanceof Error) return error.message;
   return String(error);
 }

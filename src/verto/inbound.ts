@@ -36,8 +36,15 @@ export function readPresenceEvent(params: JsonObject, channelId: string): Decode
   return { ok: true, value: { from: bareId(userid), ...presence.value } };
 }
 
-/** A delivered `verto.info` `msg` addressed to us → a peer envelope (docs/protocol.md#delivered-msg). */
-export function readPeerMessage(params: JsonObject, ownId: string): Decoded<PeerEnvelope> {
+/** The field a sending client adds to every peer message body: its id, unique per sending page. */
+export const MSG_ID_FIELD = 'peerMsgId';
+const MSG_ID = /^[A-Za-z0-9:._-]{1,100}$/;
+
+/**
+ * A delivered `verto.info` `msg` addressed to us → a peer envelope (docs/protocol.md#delivered-msg)
+ * and the message's id, taken out of the body (clients that send none are still heard, undeduplicated).
+ */
+export function readPeerMessage(params: JsonObject, ownId: string): Decoded<{ envelope: PeerEnvelope; id?: string }> {
   const msg = params.msg;
   if (!isRecord(msg)) return { ok: false, error: 'verto.info without msg' };
   const { from, to, body } = msg;
@@ -48,5 +55,7 @@ export function readPeerMessage(params: JsonObject, ownId: string): Decoded<Peer
   if (bareId(from) === '') return { ok: false, error: 'msg with empty from' };
   const decoded = decodeBody(body);
   if (!decoded.ok) return decoded;
-  return { ok: true, value: { from: bareId(from), message: decoded.value } };
+  const { [MSG_ID_FIELD]: id, ...message } = decoded.value;
+  if (id !== undefined && (typeof id !== 'string' || !MSG_ID.test(id))) return { ok: false, error: `msg with a malformed ${MSG_ID_FIELD}` };
+  return { ok: true, value: { envelope: { from: bareId(from), message }, ...(id !== undefined ? { id } : {}) } };
 }

@@ -24,13 +24,14 @@ import {
 } from 'rxjs';
 import type { Logger } from '../log';
 import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, VertoClientOptions } from './client-types';
-import { keepaliveDelay } from './backoff';
+import { heartbeatDelay } from './backoff';
 import { encodeBody } from './codec';
-import { LoginFailedError, PuntedError, RpcError, RpcTimeoutError, SessionInUseError } from './errors';
-import { bareId, readPeerMessage, readPresenceEvent } from './inbound';
+import { ConnectTimeoutError, LoginFailedError, PuntedError, RpcError, RpcTimeoutError, SessionInUseError } from './errors';
+import { bareId, MSG_ID_FIELD, readPeerMessage, readPresenceEvent } from './inbound';
 import { classifyOwnLogin, formatPage, type PageInstance } from './page-instance';
 import { decodeFrame, encodeRequest, type InboundFrame, type RpcReply, type ServerRequest } from './jsonrpc';
 import type { Outbox } from './outbox';
+import type { RecentIds } from './recent-ids';
 import { createRpc, type Rpc } from './rpc';
 import type { SocketEvent } from './socket';
 
@@ -41,6 +42,8 @@ export type SessionEvent =
   | { readonly kind: 'subscribed' };
 
 export interface SessionTimings {
+  /** How long a socket may take to open; then it counts as a failed attempt. */
+  readonly connectTimeoutMs: number;
   /** Time limit of an ordinary request, and of login (a login that never answers fails the connection). */
   readonly requestTimeoutMs: number;
   /** How long after the login reply `verto.clientReady` may take. */
@@ -68,8 +71,13 @@ export interface SessionDeps {
   readonly presenceChanged$: Observable<void>;
   readonly outbox: Outbox;
   readonly outboxChanged$: Observable<void>;
-  /** Emits when the page becomes visible again: check the socket at once. */
-  readonly visible$: Observable<unknown>;
+  /** Peer message ids heard lately (across connections): a re-sent message is delivered once. */
+  readonly recentIds: RecentIds;
+  /** Whether a call is in progress: the heartbeat is short then. */
+  readonly inCall: () => boolean;
+  readonly inCallChanged$: Observable<unknown>;
+  /** Emits when the socket should be checked at once (the page became visible, the browser came online). */
+  readonly checkNow$: Observable<unknown>;
   /** Emits once on disconnect(): say `gone` while the socket is still open. */
   readonly leaving$: Observable<void>;
 }
@@ -101,6 +109,7 @@ export function session$(socketEvents$: Observable<SocketEvent>, deps: SessionDe
     return events$.pipe(
       filter(isOpen),
       take(1),
+      timeout({ first: deps.timings.connectTimeoutMs, with: () => throwError(() => new ConnectTimeoutError(deps.timings.connectTimeoutMs)) }),
       // Socket errors still arrive: everything below listens to frames$, which shares the socket.
       switchMap((open) => online(open.send, frames$, deps)),
     );
@@ -195,7 +204,12 @@ function handleRequest(request: ServerRequest, deps: SessionDeps, rpc: Rpc): Obs
         deps.logger.debug(`dropped verto.info: ${decoded.error}`);
         return EMPTY;
       }
-      return of({ kind: 'peer', envelope: decoded.value });
+      const { envelope, id } = decoded.value;
+      if (id !== undefined && deps.recentIds.repeated(envelope.from, id)) {
+        deps.logger.debug(`dropped a repeated message ${id} from ${envelope.from}`);
+        return EMPTY;
+      }
+      return of({ kind: 'peer', envelope });
     }
     case 'verto.punt':
       deps.logger.warn('punted: this client signed in elsewhere');
@@ -256,16 +270,23 @@ function publishArrival(rpc: Rpc, deps: SessionDeps): Observable<never> {
   return latest?.status === 'unavailable' ? merge(ready, broadcast(rpc, deps, latest)) : ready;
 }
 
+/**
+ * Sends every queued message this connection has not sent yet (at login: also those a previous
+ * socket took without answering). The server's reply, even an error, settles an item; a timeout ends
+ * the connection with the item still queued, so the next connection sends it again.
+ */
 function drainOutbox$(rpc: Rpc, deps: SessionDeps): Observable<never> {
+  const connection = {};
   return deps.outboxChanged$.pipe(
     startWith(undefined),
     mergeMap(() => {
-      const { fresh, stale } = deps.outbox.drain(deps.now());
+      const { fresh, stale } = deps.outbox.take(deps.now(), connection);
       if (stale > 0) deps.logger.debug(`dropped ${stale} stale queued message(s)`);
       return from(fresh);
     }),
     mergeMap((item) =>
-      rpc.request('verto.info', { sessid: deps.sessid(), msg: { to: item.to, body: encodeBody(item.message) } }).pipe(
+      rpc.request('verto.info', { sessid: deps.sessid(), msg: { to: item.to, body: encodeBody({ ...item.message, [MSG_ID_FIELD]: item.id }) } }).pipe(
+        tap({ next: () => deps.outbox.ack(item), error: (error: unknown) => error instanceof RpcError && deps.outbox.ack(item) }),
         ignoreElements(),
         catchError((error: unknown) => failedRequest(deps, 'verto.info', error)),
       ),
@@ -281,17 +302,21 @@ function failedRequest(deps: SessionDeps, method: string, error: unknown): Obser
 }
 
 /**
- * Pings after 40–50 s without any inbound frame, and at once when the page becomes visible. Any
- * reply, result or error (older servers refuse `verto.ping` with -32601), proves the socket alive;
- * no reply in time means a half-open socket, and the connection ends so retry can replace it.
+ * Heartbeat: pings after a quiet spell (src/verto/backoff.ts heartbeatDelay: short in a call or
+ * while a peer message waits for its reply, longer when idle), and at once on `checkNow$`. Every
+ * inbound frame proves the socket alive and starts the wait over, as does a change of situation.
+ * Any reply, result or error (older servers refuse `verto.ping` with -32601), counts; no reply in
+ * time means a half-open socket, and the connection ends so retry can replace it.
  */
 function keepalive$(rpc: Rpc, frames$: Observable<InboundFrame>, deps: SessionDeps): Observable<never> {
   const ping$ = rpc.request('verto.ping', {}, deps.timings.pingTimeoutMs).pipe(
     catchError((error: unknown) => (error instanceof RpcError ? EMPTY : throwError(() => error))),
     ignoreElements(),
   );
-  return merge(frames$.pipe(map(() => false)), deps.visible$.pipe(map(() => true))).pipe(
+  const active = () => deps.inCall() || deps.outbox.size > 0;
+  const wait$ = defer(() => timer(heartbeatDelay(active(), deps.random))).pipe(switchMap(() => ping$));
+  return merge(frames$.pipe(map(() => false)), deps.inCallChanged$.pipe(map(() => false)), deps.outboxChanged$.pipe(map(() => false)), deps.checkNow$.pipe(map(() => true))).pipe(
     startWith(false),
-    switchMap((visibleNow) => (visibleNow ? ping$ : timer(keepaliveDelay(deps.random)).pipe(switchMap(() => ping$)))),
+    switchMap((now) => (now ? ping$ : wait$)),
   );
 }

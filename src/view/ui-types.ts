@@ -6,6 +6,8 @@ import type { Observable } from 'rxjs';
 export type MenuItem =
   | { readonly kind: 'call'; readonly peerId: string; readonly name: string }
   | { readonly kind: 'busy'; readonly name: string }
+  /** Shown while we are offline: nobody can be called until the connection is back. */
+  | { readonly kind: 'unreachable'; readonly name: string }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'hangup' }
   | { readonly kind: 'name'; readonly name: string };

@@ -139,6 +139,8 @@ export class View implements PeerView {
       }
       case 'busy':
         return this.el('span', { className: 'busy', text: `${item.name} (busy)` });
+      case 'unreachable': // looks like busy: a name, not a button
+        return this.el('span', { className: 'busy', text: `${item.name} (offline)` });
       case 'cancel':
         return this.button('Cancel', 'cancel', 'warning');
       case 'hangup':
