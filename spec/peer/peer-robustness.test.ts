@@ -383,7 +383,7 @@ describe('Peer: media and negotiation details', () => {
         [25, 'send bo offer call-1'],
         [30_050, 'send bo close call-1 failed'],
       ]);
-      expect(h.statuses().find(([t]) => t === 30_050)).toEqual([30_050, 'Could not connect to Bo']);
+      expect(h.statuses().find(([t]) => t === 30_050)).toEqual([30_050, 'Could not connect to Bo: no network path between you; a relay (TURN) server may be needed']);
     }),
   );
 

@@ -53,3 +53,23 @@ describe('a page whose client stopped for good', () => {
     expect(statusText(punted.state)).toBe('Signed in elsewhere. Reload this page to use it here.');
   });
 });
+
+describe('the 30 s connect deadline', () => {
+  const at30s = 30_000;
+  const withCall = (phase: 'accepting' | 'connecting', client: ClientStatus): PeerState => ({
+    ...withPeer(client),
+    call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true },
+  });
+
+  it('blames the network path when both sides agreed and signalling works', () => {
+    const step = reduce(withCall('connecting', { kind: 'online' }), { kind: 'clock' }, at30s);
+    expect(step.state.call).toBeNull();
+    expect(statusText(step.state)).toBe('Could not connect to Bo: no network path between you; a relay (TURN) server may be needed');
+  });
+
+  it('says no more than it knows while the media was not ready or signalling was down', () => {
+    expect(statusText(reduce(withCall('accepting', { kind: 'online' }), { kind: 'clock' }, at30s).state)).toBe('Could not connect to Bo');
+    const offline: ClientStatus = { kind: 'reconnecting', attempt: 1, retryAt: at30s + 500, reason: 'connection lost' };
+    expect(reduce(withCall('connecting', offline), { kind: 'clock' }, at30s).state.notice?.text).toBe('Could not connect to Bo');
+  });
+});

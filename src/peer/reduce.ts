@@ -212,8 +212,13 @@ function onClock(s: PeerState, at: number): Step {
       if (expired.some((p) => p.id === call.peerId)) return endCall(next, at, { notice: `${who} is unreachable`, send: 'cancelled' });
       return call.since + OFFER_TIMEOUT_MS <= at ? endCall(next, at, { notice: `${who} did not answer`, send: 'cancelled' }) : same(next);
     case 'accepting':
-    case 'connecting':
-      return call.since + CONNECT_TIMEOUT_MS <= at ? endCall(next, at, { notice: failureNotice('negotiation', who), send: 'failed' }) : same(next);
+    case 'connecting': {
+      if (call.since + CONNECT_TIMEOUT_MS > at) return same(next);
+      // Both sides agreed and signalling works, yet no media path in 30 s: ICE found no route (Chromium
+      // keeps gathering when a relay-only call's TURN server is unreachable, so ICE never says `failed`).
+      const noPath = call.phase === 'connecting' && next.client.kind === 'online';
+      return endCall(next, at, { notice: failureNotice(noPath ? 'ice-failed' : 'negotiation', who), send: 'failed' });
+    }
     case 'connected':
       return same(next);
     default:
