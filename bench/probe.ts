@@ -11,6 +11,11 @@
 export interface BenchProbe {
   /** When #media-player presented its first frame of a remote (received) video track since reset. */
   firstRemoteFrameAt: number | null;
+  /** Date.now() of the latest presented remote frame, and how many were presented since reset (frame rate under loss). */
+  lastRemoteFrameWall: number | null;
+  remoteFrames: number;
+  /** Pauses of more than 250 ms between presented remote frames (a frozen picture), newest last, at most 20 (Date.now()). */
+  readonly remoteFrameGaps: { frozenAt: number; resumedAt: number }[];
   /** When an `Accept` button was clicked (capture phase, before the page handles it) since reset. */
   acceptClickAt: number | null;
   /** First time #nav-status read `Online` (not reset). */
@@ -47,6 +52,9 @@ export function installBenchProbe(): void {
   const remote = new WeakSet<MediaStreamTrack>();
   const probe: BenchProbe = {
     firstRemoteFrameAt: null,
+    lastRemoteFrameWall: null,
+    remoteFrames: 0,
+    remoteFrameGaps: [],
     acceptClickAt: null,
     onlineAt: null,
     peersSeenAt: {},
@@ -70,6 +78,9 @@ export function installBenchProbe(): void {
     },
     reset() {
       probe.firstRemoteFrameAt = null;
+      probe.lastRemoteFrameWall = null;
+      probe.remoteFrames = 0;
+      probe.remoteFrameGaps.length = 0;
       probe.acceptClickAt = null;
       for (const key of Object.keys(probe.sent)) delete probe.sent[key];
       for (const key of Object.keys(probe.firstSentAt)) delete probe.firstSentAt[key];
@@ -228,8 +239,13 @@ export function installBenchProbe(): void {
       let handle = 0;
       const onFrame = (now: number): void => {
         const stream = video.srcObject;
-        if (probe.firstRemoteFrameAt === null && stream instanceof MediaStream && stream.getVideoTracks().some((t) => remote.has(t))) {
-          probe.firstRemoteFrameAt = performance.timeOrigin + now;
+        if (stream instanceof MediaStream && stream.getVideoTracks().some((t) => remote.has(t))) {
+          probe.firstRemoteFrameAt ??= performance.timeOrigin + now;
+          const wall = Date.now();
+          const last = probe.lastRemoteFrameWall;
+          if (last !== null && wall - last > 250) push(probe.remoteFrameGaps, { frozenAt: last, resumedAt: wall }, 20);
+          probe.lastRemoteFrameWall = wall;
+          probe.remoteFrames += 1;
         }
         handle = video.requestVideoFrameCallback(onFrame);
       };

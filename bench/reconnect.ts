@@ -36,12 +36,13 @@ type Seen = { wall: number; via: string };
 const presenceSeen = (observer: BenchClient, from: string, since: number): Promise<Seen | null> =>
   observer.probe((p) => p.presence).then((list) => list.find((p) => p.from === from && p.wall >= since) ?? null);
 
-async function waitPresence(observer: BenchClient, from: BenchClient, since: number): Promise<Seen> {
+/** Waits (bounded) until `observer` received presence from `from` at or after `since` (wall ms). */
+export async function waitPresence(observer: BenchClient, from: BenchClient, since: number): Promise<Seen> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const seen = await presenceSeen(observer, from.login, since);
     if (seen !== null) return seen;
-    if (Date.now() > deadline) throw new Error(`${observer.name} saw no presence from ${from.name} within ${WAIT_MS} ms of the restart`);
+    if (Date.now() > deadline) throw new Error(`${observer.name} saw no presence from ${from.name} within ${WAIT_MS} ms`);
     await pause(20);
   }
 }

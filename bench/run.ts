@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: the five benchmarks in real Chromium against the development server.
+ * `npm run bench`: the benchmarks in real Chromium against the development server.
  * Prints the table and writes bench/results.json; `npm run bench -- --write-readme` also puts the
  * table into bench/README.md (a full run only: a partial table would drop the other rows).
  *
  * Exit code: 0 when every benchmark ran to the end, whatever the budgets say (a budget FAIL is a
  * finding, printed as FAIL); 1 when a benchmark could not run; BENCH_STRICT=1 also exits 1 on a FAIL.
- * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,turn,reconnect,bundle,leaks,online.
+ * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,turn,reconnect,bundle,leaks,online,faults
+ * (faults has fixed counts, see bench/faults.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../server/server';
 import { benchBundleSize } from './bundle-size';
 import { benchCallSetup } from './call-setup';
+import { benchFaults } from './faults';
 import { BenchEnv } from './harness';
 import { benchLeaks } from './leaks';
 import { benchReconnect } from './reconnect';
@@ -27,8 +29,8 @@ const RESULTS_PATH = join(ROOT, 'bench', 'results.json');
 const README_PATH = join(ROOT, 'bench', 'README.md');
 const TABLE_START = '<!-- bench:table:start -->';
 const TABLE_END = '<!-- bench:table:end -->';
-/** A hard stop well past the 10-minute target: every wait is bounded, this only catches the unforeseen. */
-const WATCHDOG_MS = 15 * 60_000;
+/** A hard stop well past the ~10-minute full run (14 with the faults benchmark): every wait is bounded, this only catches the unforeseen. */
+const WATCHDOG_MS = 20 * 60_000;
 
 const count = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -69,6 +71,7 @@ async function main(): Promise<number> {
     if (wanted('reconnect')) await attempt('reconnect', () => benchReconnect(env, runs));
     if (wanted('online')) await attempt('time to online', () => benchTimeToOnline(env, runs));
     if (wanted('leaks')) await attempt('leaks', () => benchLeaks(env, cycles));
+    if (wanted('faults')) await attempt('faults', () => benchFaults(env));
   } finally {
     await env.stop();
   }
