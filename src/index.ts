@@ -1,8 +1,8 @@
-// Entry point (webpack): browser shims and styles, then the Peer on load and its end on pagehide.
-import 'webrtc-adapter';
+// Entry point (webpack): styles and this browser's shims, then the Peer on load and its end on pagehide.
 import 'picnic/picnic.min.css';
 import './app.css';
 import type { Subscription } from 'rxjs';
+import { applyBrowserShims } from './browser-shims';
 import { readConfig } from './config';
 import { consoleLogger } from './log';
 import { loadName, type NameStore } from './peer/display-name';
@@ -81,6 +81,9 @@ export function start(win: Window): Subscription | null {
 }
 
 if (typeof window !== 'undefined') {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window), { once: true });
-  else start(window);
+  // The shims' chunk loads while the document finishes parsing; the Peer starts when both are done.
+  const shimmed = applyBrowserShims(window);
+  const go = () => void shimmed.then(() => start(window), (error: unknown) => showError(document, `its browser shims did not load (${String(error)})`));
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', go, { once: true });
+  else go();
 }
