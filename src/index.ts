@@ -11,6 +11,7 @@ import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { bareId } from './verto/inbound';
 import { uuidV4 } from './uuid';
+import { pageAlerts } from './view/page-alerts';
 import { View } from './view/view';
 import { webRtcProblem } from './webrtc-support';
 
@@ -71,6 +72,7 @@ export function start(win: Window): Subscription | null {
     newCallId: () => uuidV4(win.crypto),
     random,
     log: (message, detail) => peerLog.debug(message, detail ?? ''),
+    alerts: pageAlerts(win),
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });
   win.addEventListener('pagehide', () => subscription.unsubscribe(), { once: true });
   // Back from the back/forward cache the Peer is gone (pagehide ended it): start afresh.
