@@ -1,4 +1,4 @@
-import { distinctUntilChanged, EMPTY, map, merge, Observable, switchMap, take, tap, timer } from 'rxjs';
+import { distinctUntilChanged, EMPTY, filter, map, merge, Observable, switchMap, tap, timer } from 'rxjs';
 import type { CallAlert } from './ui-types';
 
 /** ring: someone calls us; ringback: we call and wait for the answer; null: silence. */
@@ -47,8 +47,8 @@ export interface RingerDeps {
 
 /**
  * One tone for as long as it is subscribed: its own AudioContext (closed at unsubscribe), oscillators
- * into one gain whose envelope is scheduled a period ahead, every period. When the context starts
- * suspended (no gesture yet), the page says so and the first gesture resumes it.
+ * into one gain whose envelope is scheduled a period ahead, every period. While the context is
+ * suspended (autoplay policy: no gesture yet), the page says so and the next gesture resumes it.
  */
 export function tone$(tone: 'ring' | 'ringback', deps: RingerDeps): Observable<never> {
   return new Observable<never>(() => {
@@ -74,13 +74,12 @@ export function tone$(tone: 'ring' | 'ringback', deps: RingerDeps): Observable<n
     const suspended = (): boolean => ctx.state === 'suspended';
     const work = merge(
       timer(0, cadence.periodS * 1000).pipe(tap(schedule)),
-      // Blocked until a gesture: say so, resume at the first one (the context's statechange clears it).
-      suspended()
-        ? deps.gesture$.pipe(
-            take(1),
-            tap(() => void ctx.resume().catch(() => undefined)),
-          )
-        : EMPTY,
+      // Blocked (suspended by the autoplay policy, at the start or later): a gesture may resume it; the
+      // context's statechange clears the notice.
+      deps.gesture$.pipe(
+        filter(suspended),
+        tap(() => void ctx.resume().catch(() => undefined)),
+      ),
     ).subscribe();
     const onState = (): void => deps.setBlocked(suspended());
     ctx.addEventListener('statechange', onState);
