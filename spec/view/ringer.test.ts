@@ -86,7 +86,7 @@ describe('ringer$ (marbles: one AudioContext per tone, closed when the tone ends
     marbles((m) => {
       const audio = fakeAudio(m);
       const alerts = m.cold<CallAlert>('a 8999ms b', { a: alert('ringing'), b: alert('accepting') });
-      m.expect(ringer$(alerts, audio.deps())).toBeObservable('-');
+      m.expect(ringer$(alerts, audio.deps()), '^ 19999ms !').toBeObservable('-');
       m.flush();
       expect(audio.log).toEqual([
         [0, 'ctx1 open running'],
@@ -108,7 +108,7 @@ describe('ringer$ (marbles: one AudioContext per tone, closed when the tone ends
     marbles((m) => {
       const audio = fakeAudio(m);
       const alerts = m.cold<CallAlert>('a 9ms a 9ms b 9ms c', { a: alert('offering'), b: alert('ringing'), c: null });
-      m.expect(ringer$(alerts, audio.deps())).toBeObservable('-');
+      m.expect(ringer$(alerts, audio.deps()), '^ 999ms !').toBeObservable('-');
       m.flush();
       expect(audio.opens()).toEqual([
         [0, 'ctx1 open running'],
@@ -126,7 +126,7 @@ describe('ringer$ (marbles: one AudioContext per tone, closed when the tone ends
       const audio = fakeAudio(m, true);
       const gestures = m.hot('50ms g 9ms g');
       const alerts = m.cold<CallAlert>('a 99ms b', { a: alert('ringing'), b: null });
-      m.expect(ringer$(alerts, audio.deps(gestures))).toBeObservable('-');
+      m.expect(ringer$(alerts, audio.deps(gestures)), '^ 999ms !').toBeObservable('-');
       m.flush();
       expect(audio.blocked).toEqual([[0, true], [50, false], [100, false]]);
       expect(audio.log.filter(([, t]) => t.includes('resume'))).toEqual([[50, 'ctx1 resume']]); // once
