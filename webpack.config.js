@@ -9,7 +9,9 @@ module.exports = (_env, argv) => {
   return {
     mode,
     entry: { 'verto-peer': './src/index.ts' },
-    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', clean: true },
+    // Per-browser shim chunks (src/browser-shims.ts) get content hashes: the entry's name is stable, and a
+    // cached old entry never loads a new chunk by the same name. They load from the entry's own URL ('auto').
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', chunkFilename: '[name].[contenthash:8].js', publicPath: 'auto', clean: true },
     devtool: 'source-map',
     module: {
       rules: [
@@ -24,5 +26,7 @@ module.exports = (_env, argv) => {
     },
     plugins: [new MiniCssExtractPlugin({ filename: '[name].css' })],
     performance: { hints: false },
+    // One self-contained chunk per browser (shared adapter code repeated): a browser fetches at most one.
+    optimization: { splitChunks: false },
   };
 };

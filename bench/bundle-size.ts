@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -66,6 +66,21 @@ export function statsShares(stats: { modules?: readonly StatsModule[] }): Map<st
   return shares;
 }
 
+/**
+ * The per-browser webrtc-adapter chunks (src/browser-shims.ts), gzip -9 each: `dist/shims-<browser>.<hash>.js`.
+ * Current Chromium loads none of them; Firefox and Safari load theirs after the entry.
+ */
+export function shimChunks(dist: string): Map<string, { file: string; minified: number; gzip: number }> {
+  const chunks = new Map<string, { file: string; minified: number; gzip: number }>();
+  for (const file of readdirSync(dist)) {
+    const match = /^shims-([a-z]+)\.[0-9a-f]+\.js$/.exec(file);
+    if (!match) continue;
+    const text = readFileSync(join(dist, file));
+    chunks.set(match[1], { file, minified: text.length, gzip: gzip9(text) });
+  }
+  return chunks;
+}
+
 /** Benchmark 3: the production bundle and CSS as built by `npm run bench` (webpack --mode production). */
 export function benchBundleSize(root: string, statsPath: string): BenchmarkResult {
   const started = Date.now();
@@ -88,6 +103,14 @@ export function benchBundleSize(root: string, statsPath: string): BenchmarkResul
     }))
     .sort((x, y) => y.minified - x.minified);
   const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+  const chunks = shimChunks(join(root, 'dist'));
+  // What each supported browser loads: the entry, plus its shim chunk where it needs one (Chromium ≥ 149 does not).
+  const loaded = [
+    { browser: 'Chromium ≥ 149', gzip: jsGzip },
+    ...['firefox', 'safari', 'chrome'].map((b) => ({ browser: b === 'chrome' ? 'Chromium < 149' : b === 'firefox' ? 'Firefox' : 'Safari', gzip: jsGzip + (chunks.get(b)?.gzip ?? 0) })),
+  ];
+  // The budget holds for the browsers we support (current Chromium, Firefox ESR, Safari); an older Chromium is reported only.
+  const worst = Math.max(...loaded.filter((l) => l.browser !== 'Chromium < 149').map((l) => l.gzip));
   const top = rows.filter((r) => r.minifiedShare >= 0.02);
   return {
     benchmark: 'bundle size',
@@ -96,21 +119,23 @@ export function benchBundleSize(root: string, statsPath: string): BenchmarkResul
       metric('dist/verto-peer.js gzip -9', 'B', [jsGzip]),
       metric('dist/verto-peer.css minified', 'B', [css.length]),
       metric('dist/verto-peer.css gzip -9', 'B', [gzip9(css)]),
+      ...[...chunks.entries()].map(([b, c]) => metric(`dist/shims-${b}.*.js gzip -9`, 'B', [c.gzip])),
+      ...loaded.map((l) => metric(`JS loaded by ${l.browser} gzip -9`, 'B', [l.gzip])),
       ...top.map((r) => metric(`share: ${r.package} (minified; ${pct(r.minifiedShare)})`, 'B', [r.minified])),
     ],
     budgets: [
       {
         benchmark: 'bundle size',
-        budget: `JS ≤ ${JS_GZIP_BUDGET_BYTES} B gzip -9`,
-        measured: `${jsGzip} B (${(jsGzip / 1024).toFixed(1)} KiB)`,
-        pass: jsGzip <= JS_GZIP_BUDGET_BYTES,
+        budget: `JS ≤ ${JS_GZIP_BUDGET_BYTES} B gzip -9 (what the page loads, in the supported browser that loads most)`,
+        measured: `${worst} B (${(worst / 1024).toFixed(1)} KiB); Chromium ≥ 149 loads ${jsGzip} B`,
+        pass: worst <= JS_GZIP_BUDGET_BYTES,
       },
     ],
     notes: [
       `JS by package (minified bytes, share, each package gzipped alone): ${rows.map((r) => `${r.package} ${r.minified} B ${pct(r.minifiedShare)} ~${r.gzipAlone} B gz`).join('; ')}.`,
       ...(stats.size === 0 ? [`webpack stats not found at ${statsPath}: module counts missing`] : []),
     ],
-    details: { files: { js: { minified: jsBytes, gzip: jsGzip }, css: { minified: css.length, gzip: gzip9(css) } }, packages: rows },
+    details: { files: { js: { minified: jsBytes, gzip: jsGzip }, css: { minified: css.length, gzip: gzip9(css) }, shims: Object.fromEntries(chunks) }, loaded, packages: rows },
     durationMs: Date.now() - started,
   };
 }

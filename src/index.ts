@@ -1,8 +1,8 @@
-// Entry point (webpack): browser shims and styles, then the Peer on load and its end on pagehide.
-import 'webrtc-adapter';
+// Entry point (webpack): styles and this browser's shims, then the Peer on load and its end on pagehide.
 import 'picnic/picnic.min.css';
 import './app.css';
 import type { Subscription } from 'rxjs';
+import { applyBrowserShims } from './browser-shims';
 import { readConfig } from './config';
 import { consoleLogger } from './log';
 import { loadName, type NameStore } from './peer/display-name';
@@ -11,6 +11,7 @@ import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { bareId } from './verto/inbound';
 import { uuidV4 } from './uuid';
+import { pageAlerts } from './view/page-alerts';
 import { View } from './view/view';
 import { webRtcProblem } from './webrtc-support';
 
@@ -71,6 +72,7 @@ export function start(win: Window): Subscription | null {
     newCallId: () => uuidV4(win.crypto),
     random,
     log: (message, detail) => peerLog.debug(message, detail ?? ''),
+    alerts: pageAlerts(win),
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });
   win.addEventListener('pagehide', () => subscription.unsubscribe(), { once: true });
   // Back from the back/forward cache the Peer is gone (pagehide ended it): start afresh.
@@ -81,6 +83,9 @@ export function start(win: Window): Subscription | null {
 }
 
 if (typeof window !== 'undefined') {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window), { once: true });
-  else start(window);
+  // The shims' chunk loads while the document finishes parsing; the Peer starts when both are done.
+  const shimmed = applyBrowserShims(window);
+  const go = () => void shimmed.then(() => start(window), (error: unknown) => showError(document, `its browser shims did not load (${String(error)})`));
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', go, { once: true });
+  else go();
 }

@@ -69,6 +69,8 @@ export interface Sources {
   readonly names?: Map<string, string>;
   /** The Peer's clock at virtual time t (default: t), e.g. a system clock that steps back. */
   readonly clock?: (t: number) => number;
+  /** The Peer's ringing/attention edge (src/view/ringer.ts, attention.ts), if the test wants one. */
+  readonly alerts?: PeerDeps['alerts'];
 }
 
 /** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
@@ -140,6 +142,7 @@ export function runHarness(m: RunContext, src: Sources) {
     newCallId: () => callIds.shift() ?? 'call-x',
     random: () => 0, // keepalive every 40 s
     ...(src.clock ? { now: () => src.clock!(m.scheduler.now()) } : {}),
+    ...(src.alerts ? { alerts: src.alerts } : {}),
   };
   const subject = new Subject<void>();
   m.scheduler.schedule(() => {

@@ -26,13 +26,13 @@ import type { CallMedia, IceOptions, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
-import type { PeerView } from '../view/ui-types';
+import type { CallAlert, PeerView } from '../view/ui-types';
 import { callConnection$, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
 import { initialState, type Call, type Effect, type PeerEvent, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
-import { dialog, inCall, menuItems, statusText } from './view-model';
+import { callAlert, dialog, inCall, menuItems, statusText } from './view-model';
 
 export interface PeerDeps extends IceOptions {
   readonly client: VertoClient;
@@ -51,6 +51,8 @@ export interface PeerDeps extends IceOptions {
   /** Current time in ms; defaults to the RxJS scheduler clock so marble tests run in virtual time. */
   readonly now?: () => number;
   readonly log?: (message: string, detail?: unknown) => void;
+  /** Ringing and hidden-tab attention for the call (src/view/ringer.ts, attention.ts); none when absent. */
+  readonly alerts?: (alert$: Observable<CallAlert>) => Observable<unknown>;
 }
 
 
@@ -147,6 +149,7 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         distinctUntilChanged(),
         tap((busy) => client.setInCall(busy)),
       ),
+      deps.alerts?.(state$.pipe(map(callAlert), distinctUntilChanged(sameJson))) ?? EMPTY,
     );
 
     /**

@@ -1,5 +1,5 @@
 import type { ClientStatus } from '../verto/client-types';
-import type { Dialog, MenuItem } from '../view/ui-types';
+import type { CallAlert, Dialog, MenuItem } from '../view/ui-types';
 import { stopped, type PeerState } from './peer-state';
 
 /** What the connection to the server looks like, in words. */
@@ -75,3 +75,6 @@ export function dialog(s: PeerState): Dialog | null {
 
 /** In a call (for the navbar auto-hide): from accepting on, media is about to flow both ways. */
 export const inCall = (s: PeerState): boolean => s.call !== null && (s.call.phase === 'connecting' || s.call.phase === 'connected');
+
+/** What the ringer and the hidden-tab attention need of the call (src/view/ringer.ts, attention.ts). */
+export const callAlert = (s: PeerState): CallAlert => (s.call === null ? null : { phase: s.call.phase, callId: s.call.callId, peerName: s.call.peerName });

@@ -42,3 +42,6 @@ export interface PeerView {
   setVideo(source: VideoSource): void;
   setNavHidden(hidden: boolean): void;
 }
+
+/** A call as ringing and attention see it (src/view/ringer.ts, attention.ts); `null`: no call. */
+export type CallAlert = { readonly phase: 'offering' | 'ringing' | 'accepting' | 'connecting' | 'connected'; readonly callId: string; readonly peerName: string } | null;

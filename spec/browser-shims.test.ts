@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyBrowserShims, CHROMIUM_WITHOUT_SHIMS, shimsFor } from '../src/browser-shims';
+
+const CHROME_UA = (v: number) => `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`;
+
+/** A window as webrtc-adapter's detection and shims read it; RTCPeerConnection with a legacy addTrack shape. */
+function fakeWindow(navigator: Record<string, unknown>): Window & { RTCPeerConnection: { prototype: Record<string, unknown> } } {
+  class RTCPeerConnection {}
+  Object.assign(RTCPeerConnection.prototype, { addTrack(this: unknown) { return 'native'; }, addIceCandidate(_c: unknown) { return Promise.resolve(); } });
+  return { navigator, RTCPeerConnection, isSecureContext: true } as unknown as Window & { RTCPeerConnection: { prototype: Record<string, unknown> } };
+}
+
+describe('shimsFor (which adapter chunk a browser loads)', () => {
+  it('current Chromium loads none; an older or unreadable one as the adapter would', () => {
+    expect(shimsFor({ browser: 'chrome', version: CHROMIUM_WITHOUT_SHIMS })).toBe('none');
+    expect(shimsFor({ browser: 'chrome', version: 156 })).toBe('none');
+    expect(shimsFor({ browser: 'chrome', version: CHROMIUM_WITHOUT_SHIMS - 1 })).toBe('chrome');
+    expect(shimsFor({ browser: 'chrome', version: null })).toBe('none'); // the adapter does not shim it either
+  });
+
+  it('Firefox and Safari always load theirs; an unknown browser nothing', () => {
+    expect(shimsFor({ browser: 'firefox', version: 140 })).toBe('firefox');
+    expect(shimsFor({ browser: 'safari', version: 605 })).toBe('safari');
+    expect(shimsFor({ browser: 'Not a supported browser.', version: null })).toBe('none');
+    expect(shimsFor({ browser: null, version: null })).toBe('none');
+  });
+});
+
+describe('applyBrowserShims', () => {
+  it('an older Chromium gets the adapter’s Chromium shims applied to its window', async () => {
+    const win = fakeWindow({ userAgent: CHROME_UA(120), webkitGetUserMedia: () => undefined });
+    const nativeAddTrack = win.RTCPeerConnection.prototype.addTrack;
+    await expect(applyBrowserShims(win)).resolves.toBe('chrome');
+    expect(win.RTCPeerConnection.prototype.addTrack).not.toBe(nativeAddTrack); // shimAddTrackRemoveTrack ran
+    expect(typeof win.RTCPeerConnection.prototype.getLocalStreams).toBe('function');
+  });
+
+  it('current Chromium and jsdom are left alone', async () => {
+    const win = fakeWindow({ userAgent: CHROME_UA(156), webkitGetUserMedia: () => undefined, userAgentData: { brands: [{ brand: 'Chromium', version: '156' }] } });
+    const nativeAddTrack = win.RTCPeerConnection.prototype.addTrack;
+    await expect(applyBrowserShims(win)).resolves.toBe('none');
+    expect(win.RTCPeerConnection.prototype.addTrack).toBe(nativeAddTrack);
+    await expect(applyBrowserShims(window)).resolves.toBe('none');
+  });
+
+  it('Firefox gets its own shims', async () => {
+    const win = fakeWindow({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0', mozGetUserMedia: () => undefined });
+    await expect(applyBrowserShims(win)).resolves.toBe('firefox');
+  });
+
+  it('Safari gets its own shims', async () => {
+    const win = fakeWindow({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15' });
+    await expect(applyBrowserShims(win)).resolves.toBe('safari');
+  });
+});
+
+describe('what skipping the Chromium shims relies on', () => {
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+  it('src never calls the legacy stream API whose bookkeeping the adapter would add (getLocalStreams, addStream, removeStream)', () => {
+    const uses = files(join(__dirname, '../src')).filter((f) => /\.ts$/.test(f) && /\.(getLocalStreams|addStream|removeStream)\s*\(/.test(readFileSync(f, 'utf8')));
+    expect(uses).toEqual([]);
+  });
+});
