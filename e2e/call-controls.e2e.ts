@@ -3,6 +3,11 @@ import { useSuite, type TestRun } from './support/session';
 
 const { scenario } = useSuite();
 
+/** README's screenshots (docs/screenshots/), taken only when asked: `SCREENSHOTS=1`. */
+const screenshot = async (p: PeerPage, name: string): Promise<void> => {
+  if (process.env.SCREENSHOTS) await p.page.screenshot({ path: `docs/screenshots/${name}.png` });
+};
+
 /** Alice (at `width` × `height`) calls Bob, Bob accepts; both in the call. */
 async function inCall(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage }> {
   const [a, b] = await Promise.all([
@@ -30,6 +35,7 @@ scenario('M mutes: the track is disabled, Bob reads it; V turns the camera off: 
   await alice.page.keyboard.press('m');
   await bob.waitForStatus(/^In a call with Alice — Alice muted their microphone$/);
   expect(await localEnabled(alice, 'audio')).toEqual([false]);
+  await screenshot(bob, 'call-desktop');
   await expect(alice.page.getByRole('button', { name: 'Unmute (M)' }).getAttribute('aria-pressed')).resolves.toBe('true');
   await alice.page.getByRole('button', { name: 'Camera off (V)' }).click();
   await bob.waitForStatus(/Alice muted their microphone and turned their camera off$/);
@@ -61,6 +67,7 @@ scenario('390 × 844: the incoming dialog is answered, every control visible ove
   expect(boxes.map((b) => b.text)).toEqual(['Mute (M)', 'Camera off (V)', 'Hang up']);
   for (const b of boxes) expect(b).toMatchObject({ inside: true, w: expect.any(Number) as number });
   expect(Math.min(...boxes.flatMap((b) => [b.w, b.h]))).toBeGreaterThanOrEqual(44);
+  await screenshot(alice, 'call-phone');
   await alice.page.locator('#call-controls').getByRole('button', { name: 'Hang up' }).tap();
   await bob.waitForStatus(/^Alice hung up$/);
 });
