@@ -32,6 +32,8 @@ const localEnabled = (p: PeerPage, kind: 'audio' | 'video') =>
 
 scenario('M mutes: the track is disabled, Bob reads it; V turns the camera off: Bob sees Alice\'s name instead of the picture', async (run) => {
   const { alice, bob } = await inCall(run);
+  // Self-view: our own live picture, muted, in the corner.
+  await expect(alice.page.locator('#self-view').evaluate((v: HTMLVideoElement) => ({ muted: v.muted, live: v.srcObject instanceof MediaStream && v.srcObject.getVideoTracks()[0]?.readyState === 'live', hidden: v.hidden }))).resolves.toEqual({ muted: true, live: true, hidden: false });
   await alice.page.keyboard.press('m');
   await bob.waitForStatus(/^In a call with Alice — Alice muted their microphone$/);
   expect(await localEnabled(alice, 'audio')).toEqual([false]);

@@ -106,6 +106,7 @@ export function runHarness(m: RunContext, src: Sources) {
     setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
     setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
     setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
+    setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
   };
   // Cold and created up front, so a test can check when each call's media was subscribed and released.
   const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));

@@ -113,6 +113,10 @@ describe('mute and camera (Peer, virtual time)', () => {
         [170, 'send bo media call-1'],
         [200, 'send bo media call-1'],
       ]);
+      expect(h.log.filter(([, t]) => t.startsWith('self-view '))).toEqual([
+        [25, 'self-view conn0-stream'],
+        [1000, 'self-view none'],
+      ]);
       expect(h.log.filter(([, t]) => t.startsWith('controls ')).at(-1)).toEqual([200, 'controls toggle-mic:off toggle-camera:off hangup']);
     }),
   );

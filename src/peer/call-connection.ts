@@ -7,7 +7,7 @@ import type { Call, MediaFlags, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
-  readonly view: Pick<PeerView, 'setVideo'>;
+  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView'>>;
   readonly callMedia: CallMedia;
 }
 
@@ -40,6 +40,7 @@ export function callConnection$(
       switch (e.kind) {
         case 'local':
           deps.view.setVideo({ stream: e.stream, fit: 'cover', muted: true });
+          deps.view.setSelfView?.(e.stream);
           // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
           return merge(
             of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: e.stream.getVideoTracks().length === 0 }),
@@ -62,6 +63,9 @@ export function callConnection$(
       }
     }),
     catchError((error: unknown) => of(toFailure(callId, error))),
-    finalize(() => deps.view.setVideo(null)),
+    finalize(() => {
+      deps.view.setVideo(null);
+      deps.view.setSelfView?.(null);
+    }),
   );
 }

@@ -53,4 +53,6 @@ export interface PeerView {
   setControls(controls: readonly Control[]): void;
   /** The other side's camera is off: their name over the video instead of a frozen frame; `null` shows the video. */
   setRemoteCameraOff(name: string | null): void;
+  /** `#self-view`: our own picture small in a corner (mirrored, muted) for the whole call; `null` hides it. */
+  setSelfView(stream: MediaStream | null): void;
 }

@@ -31,6 +31,7 @@ export class View implements PeerView {
   private readonly modalContent: HTMLElement;
   private readonly controls: HTMLElement;
   private readonly cameraOff: HTMLElement;
+  private readonly selfView: HTMLVideoElement;
 
   constructor(private readonly doc: Document) {
     this.status = must(doc, 'nav-status', HTMLElement);
@@ -41,6 +42,7 @@ export class View implements PeerView {
     const overlay = must(doc, 'modal-overlay', HTMLElement);
     this.controls = must(doc, 'call-controls', HTMLElement);
     this.cameraOff = must(doc, 'remote-camera-off', HTMLElement);
+    this.selfView = must(doc, 'self-view', HTMLVideoElement);
     this.nav = this.status.closest('nav') ?? this.status;
     this.activity$ = documentActivity$(doc);
 
@@ -140,6 +142,15 @@ export class View implements PeerView {
     this.cameraOff.textContent = name === null ? '' : `${name} turned their camera off`;
     this.cameraOff.hidden = name === null;
     this.video.classList.toggle('camera-off', name !== null);
+  }
+
+  setSelfView(stream: MediaStream | null): void {
+    this.selfView.srcObject = stream;
+    this.selfView.muted = true;
+    this.selfView.hidden = stream === null;
+    if (stream === null) return;
+    const played = this.selfView.play() as Promise<void> | undefined;
+    played?.catch(() => undefined);
   }
 
   private control(c: Control): HTMLButtonElement {
