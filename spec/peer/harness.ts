@@ -106,6 +106,9 @@ export function runHarness(m: RunContext, src: Sources) {
       record(`video ${v === null ? 'poster' : `${v.fit}${v.muted ? ' muted' : ''}`}`);
     },
     setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
+    setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
+    setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
+    setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
   };
   // Cold and created up front, so a test can check when each call's media was subscribed and released.
   const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));
@@ -115,7 +118,10 @@ export function runHarness(m: RunContext, src: Sources) {
       const n = made++;
       const script = src.connections?.[n] ?? {};
       const tag = `conn${n}`;
-      const stream = { id: `${tag}-stream`, getVideoTracks: () => [{ kind: 'video' }] } as unknown as MediaStream;
+      // Tracks record what the Peer sets `enabled` to (the person's mute / camera choice).
+      const track = (kind: string) => ({ kind, set enabled(on: boolean) { record(`track ${tag} ${kind} ${on ? "on" : "off"}`); } });
+      const [audio, video] = [track('audio'), track('video')];
+      const stream = { id: `${tag}-stream`, getVideoTracks: () => [video], getAudioTracks: () => [audio] } as unknown as MediaStream;
       record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
       const local: CallMediaEvent = { kind: 'local', stream };
       const local$: Observable<CallMediaEvent> = script.mediaError

@@ -401,6 +401,7 @@ describe('Peer: media and negotiation details', () => {
       expect(h.log.filter(([t]) => t === 500)).toEqual([
         [500, 'conn0 close'],
         [500, 'video poster'],
+        [500, 'self-view none'],
         [500, 'send bo close call-1 hangup'],
         [500, 'disconnect'],
       ]);

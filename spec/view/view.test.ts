@@ -27,6 +27,37 @@ describe('View (jsdom, static/channel.html)', () => {
   });
   afterEach(() => ctx.sub.unsubscribe());
 
+  it('in-call controls: real buttons with labels, aria-pressed and shortcuts; M and V toggle, not while typing nor outside a call', () => {
+    press('m');
+    expect(ctx.intents).toEqual([]); // no controls, no call
+    ctx.view.setControls([{ kind: 'toggle-mic', on: false }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    const [mic, camera, hangup] = buttons(byId('call-controls'));
+    expect([mic?.textContent, camera?.textContent, hangup?.textContent]).toEqual(['Unmute (M)', 'Camera off (V)', 'Hang up']);
+    expect([mic?.getAttribute('aria-pressed'), camera?.getAttribute('aria-pressed'), hangup?.hasAttribute('aria-pressed')]).toEqual(['true', 'false', false]);
+    expect(mic?.getAttribute('aria-keyshortcuts')).toBe('M');
+    mic?.click();
+    hangup?.click();
+    press('M');
+    press('v');
+    const input = document.createElement('input');
+    document.body.append(input);
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'm', bubbles: true }));
+    expect(ctx.intents).toEqual([{ kind: 'toggle-mic' }, { kind: 'hangup' }, { kind: 'toggle-mic' }, { kind: 'toggle-camera' }]);
+    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: true }, { kind: 'hangup' }]);
+    expect(buttons(byId('call-controls'))[1]?.disabled).toBe(true);
+  });
+
+  it("their camera off: their name (as text) instead of the picture, and back", () => {
+    ctx.view.setRemoteCameraOff(HOSTILE);
+    expect(byId('remote-camera-off').textContent).toBe(`${HOSTILE} turned their camera off`);
+    expect(byId('remote-camera-off').hidden).toBe(false);
+    expect(byId('media-player').classList.contains('camera-off')).toBe(true);
+    expect(document.querySelector('#remote-camera-off img')).toBeNull();
+    ctx.view.setRemoteCameraOff(null);
+    expect(byId('remote-camera-off').hidden).toBe(true);
+    expect(byId('media-player').classList.contains('camera-off')).toBe(false);
+  });
+
   it('sets the status text, hostile text staying text', () => {
     ctx.view.setStatus(`${HOSTILE} is calling`);
     expect(byId('nav-status').textContent).toBe(`${HOSTILE} is calling`);

@@ -1,13 +1,13 @@
-import { EMPTY, catchError, defer, finalize, mergeMap, of, type Observable } from 'rxjs';
+import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
 import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
-import type { Call, PeerEvent } from './peer-state';
+import type { Call, MediaFlags, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
-  readonly view: Pick<PeerView, 'setVideo'>;
+  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView'>>;
   readonly callMedia: CallMedia;
 }
 
@@ -31,6 +31,8 @@ export function callConnection$(
   remoteSignals$: Observable<Signal>,
   signallingUp$: Observable<boolean>,
   deps: CallConnectionDeps,
+  /** The person's microphone and camera choice, current value first: applied to our tracks (a disabled track sends silence / black). */
+  flags$: Observable<MediaFlags> = NEVER,
 ): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
   return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$)).pipe(
@@ -38,8 +40,18 @@ export function callConnection$(
       switch (e.kind) {
         case 'local':
           deps.view.setVideo({ stream: e.stream, fit: 'cover', muted: true });
+          deps.view.setSelfView?.(e.stream);
           // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
-          return of({ kind: 'media-ready', callId, audioOnly: e.stream.getVideoTracks().length === 0 });
+          return merge(
+            of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: e.stream.getVideoTracks().length === 0 }),
+            flags$.pipe(
+              tap((f) => {
+                for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
+                for (const t of e.stream.getVideoTracks()) t.enabled = f.camera;
+              }),
+              ignoreElements(),
+            ),
+          );
         case 'remote':
           deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
           return EMPTY;
@@ -51,6 +63,9 @@ export function callConnection$(
       }
     }),
     catchError((error: unknown) => of(toFailure(callId, error))),
-    finalize(() => deps.view.setVideo(null)),
+    finalize(() => {
+      deps.view.setVideo(null);
+      deps.view.setSelfView?.(null);
+    }),
   );
 }

@@ -42,7 +42,17 @@ export interface Call {
   readonly audioOnly?: boolean;
   /** connected: media is interrupted (ICE disconnected, or restarting) and the call waits for it. */
   readonly interrupted?: boolean;
+  /** Our microphone and camera as the person set them (absent: both on); `seq` of the last `media` we sent. */
+  readonly local?: MediaFlags & { readonly seq: number };
+  /** The other side's, from its latest `media` message (absent: both on). */
+  readonly remote?: MediaFlags & { readonly seq: number };
 }
+
+export interface MediaFlags {
+  readonly mic: boolean;
+  readonly camera: boolean;
+}
+export const MEDIA_ON: MediaFlags = { mic: true, camera: true };
 
 export interface PeerState {
   readonly selfId: string;

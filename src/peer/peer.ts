@@ -30,9 +30,9 @@ import type { CallAlert, PeerView } from '../view/ui-types';
 import { callConnection$, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
-import { initialState, type Call, type Effect, type PeerEvent, type Step } from './peer-state';
+import { MEDIA_ON, initialState, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
-import { callAlert, dialog, inCall, menuItems, statusText } from './view-model';
+import { callAlert, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
 export interface PeerDeps extends IceOptions {
   readonly client: VertoClient;
@@ -142,6 +142,8 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       ),
       state$.pipe(map(menuItems), distinctUntilChanged(sameJson), tap((items) => view.setMenu(items))),
       state$.pipe(map(dialog), distinctUntilChanged(sameJson), tap((d) => view.showDialog(d))),
+      state$.pipe(map(controls), distinctUntilChanged(sameJson), tap((c) => view.setControls(c))),
+      state$.pipe(map(remoteCameraOff), distinctUntilChanged(), tap((name) => view.setRemoteCameraOff(name))),
       navHidden$(state$.pipe(map(inCall)), view.activity$).pipe(tap((hidden) => view.setNavHidden(hidden))),
       // From placing or receiving a call to its end, signals are waited for: the client watches its socket closely.
       state$.pipe(
@@ -165,12 +167,16 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         ),
         client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
       );
+    const flagsOfState = (st: PeerState, key: CallKey) => (st.call?.callId === key.callId ? { mic: st.call.local?.mic ?? true, camera: st.call.local?.camera ?? true } : MEDIA_ON);
+    /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
+    const flagsOf = (key: CallKey) =>
+      defer(() => steps$.pipe(map((step) => step.state), startWith(last), map((st) => flagsOfState(st, key)), distinctUntilChanged(sameJson)));
     // One call's media at a time: a new callId (or none) ends the previous one (switchMap).
     const connection$ = state$.pipe(
       distinctUntilChanged((a, b) => callKey(a.call)?.callId === callKey(b.call)?.callId),
       switchMap((s) => {
         const key = callKey(s.call);
-        return key === null ? EMPTY : callConnection$(key, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps);
+        return key === null ? EMPTY : callConnection$(key, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps, flagsOf(key));
       }),
     );
     // switchMap: only the earliest pending deadline matters. Every state re-arms it, even with the same

@@ -3,13 +3,14 @@ import type { RtcFailure } from '../rtc/connection-types';
 import type { Intent } from '../view/ui-types';
 import { peerLabel, sanitizeName } from './display-name';
 import { defaultRecoveryTiming } from '../rtc/recovery';
-import { acceptMessage, closeMessage, offerMessage, presenceMessage, type CloseReason, type PeerMessage } from './peer-message';
+import { acceptMessage, closeMessage, mediaMessage, offerMessage, presenceMessage, type CloseReason, type PeerMessage } from './peer-message';
 import {
   CONNECT_TIMEOUT_MS,
   ENDED_MEMORY,
   NOTICE_MS,
   OFFER_TIMEOUT_MS,
   PEER_EXPIRY_MS,
+  MEDIA_ON,
   RING_TIMEOUT_MS,
   stopped,
   type Call,
@@ -25,6 +26,30 @@ const assertNever = (x: never): never => {
 };
 
 const same = (state: PeerState): Step => ({ state, effects: [] });
+
+/**
+ * Tells the other side our microphone and camera (docs/protocol.md#peer-messages). Only a connected
+ * call tells: a toggle before that is applied to our media and told when the call connects (again
+ * after an interruption or the peer's re-subscribe, as the message may have been lost).
+ */
+function tellMedia(s: PeerState, call: Call, force: boolean): Step {
+  const local = call.local ?? { ...MEDIA_ON, seq: 0 };
+  const changed = local.seq > 0 || !local.mic || !local.camera;
+  if (call.phase !== 'connected' || !(force || changed)) return same({ ...s, call });
+  const seq = local.seq + 1;
+  return {
+    state: { ...s, call: { ...call, local: { ...local, seq } } },
+    effects: [{ kind: 'send', to: call.peerId, message: mediaMessage(call.callId, seq, local.mic, local.camera) }],
+  };
+}
+
+function toggle(s: PeerState, which: 'mic' | 'camera'): Step {
+  const call = s.call;
+  // Ringing has no media of ours yet; an audio-only call has no camera to turn on.
+  if (call === null || call.phase === 'ringing' || (which === 'camera' && call.audioOnly)) return same(s);
+  const local = call.local ?? { ...MEDIA_ON, seq: 0 };
+  return tellMedia(s, { ...call, local: { ...local, [which]: !local[which] } }, true);
+}
 
 /** Our own presence while this state holds: busy once an offer or an accept is under way. */
 const ownStatus = (s: PeerState): PeerStatus => (s.call === null || s.call.phase === 'ringing' ? 'available' : 'unavailable');
@@ -87,6 +112,7 @@ function onPresence(s: PeerState, from: string, status: PeerStatus, name: string
     // Our presence first: after a long outage the peer may have dropped us, and it ignores an offer from a stranger.
     return { state: next, effects: [...answered(next).effects, { kind: 'send', to: from, message: offerMessage(call.callId, s.name) }] };
   }
+  if (call.phase === 'connected') return tellMedia(next, call, false); // its signalling reconnected: what it missed
   return same(next); // in a call with us: its signalling reconnected, and our media restarts ICE if it must (peer.ts)
 }
 
@@ -136,6 +162,9 @@ function onMessage(s: PeerState, from: string, m: PeerMessage, at: number): Step
       return call.phase === 'offering' && call.offerSent ? same({ ...s, call: { ...call, phase: 'connecting', since: at } }) : same(s);
     case 'close':
       return onClose(s, call, m.reason, at);
+    case 'media':
+      // Kept in any phase (it may overtake our `connected`); an older `seq` arrived late.
+      return m.seq > (call.remote?.seq ?? 0) ? same({ ...s, call: { ...call, remote: { mic: m.mic, camera: m.camera, seq: m.seq } } }) : same(s);
     case 'signal':
       return same(s); // the Peer routes a call's signals straight to its media (peer.ts)
     default:
@@ -160,6 +189,10 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
       return same({ ...s, editingName: true });
     case 'close-dialog':
       return same({ ...s, editingName: false });
+    case 'toggle-mic':
+      return toggle(s, 'mic');
+    case 'toggle-camera':
+      return toggle(s, 'camera');
     case 'rename': {
       const name = sanitizeName(intent.name);
       const closed = { ...s, editingName: false };
@@ -284,8 +317,8 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       if (call === null) return same(s);
       // Media flowing proves the other side accepted, even if its `accept` is still on the way (the relay reorders).
       const accepted = call.phase === 'connecting' || (call.phase === 'offering' && call.offerSent);
-      if (e.state === 'connected' && call.phase === 'connected') return call.interrupted ? same({ ...s, call: { ...call, interrupted: false } }) : same(s);
-      if (e.state === 'connected' && accepted) return same({ ...s, call: { ...call, phase: 'connected', since: at } });
+      if (e.state === 'connected' && call.phase === 'connected') return call.interrupted ? tellMedia(s, { ...call, interrupted: false }, false) : same(s);
+      if (e.state === 'connected' && accepted) return tellMedia(s, { ...call, phase: 'connected', since: at }, false);
       // Only a call that had media can lose it; before that the status already says "Connecting to X…".
       if (e.state === 'reconnecting' && call.phase === 'connected') return same({ ...s, call: { ...call, interrupted: true } });
       return same(s);

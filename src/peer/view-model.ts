@@ -1,5 +1,5 @@
 import type { ClientStatus } from '../verto/client-types';
-import type { CallAlert, Dialog, MenuItem } from '../view/ui-types';
+import type { CallAlert, Control, Dialog, MenuItem } from '../view/ui-types';
 import { stopped, type PeerState } from './peer-state';
 
 /** What the connection to the server looks like, in words. */
@@ -38,13 +38,37 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
-    const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
+    const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
+    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}` : audio;
     return offline ? `${said} (${clientText(s.client, at)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
   if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at)})` : clientText(s.client, at);
   return s.notice?.text ?? 'Online';
 }
+
+/** What the other side turned off, in words (peer-supplied name: the View sets it as text). */
+function remoteText(who: string, remote: { readonly mic: boolean; readonly camera: boolean } | undefined): string {
+  if (remote === undefined || (remote.mic && remote.camera)) return '';
+  if (!remote.mic && !remote.camera) return ` — ${who} muted their microphone and turned their camera off`;
+  return remote.mic ? ` — ${who} turned their camera off` : ` — ${who} muted their microphone`;
+}
+
+/** The in-call buttons: from the moment our media exists (offering, accepting) to the end of the call. */
+export function controls(s: PeerState): Control[] {
+  const call = s.call;
+  if (call === null || call.phase === 'ringing') return [];
+  const local = call.local ?? { mic: true, camera: true };
+  return [
+    { kind: 'toggle-mic', on: local.mic },
+    { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly === true },
+    { kind: 'hangup' },
+  ];
+}
+
+/** The other side's camera is off: the View shows their name instead of a frozen frame. */
+export const remoteCameraOff = (s: PeerState): string | null =>
+  s.call?.phase === 'connected' && s.call.remote?.camera === false ? s.call.peerName : null;
 
 /**
  * The menu: call controls while a call is under way, otherwise the peers (busy ones, and all of them

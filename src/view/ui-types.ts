@@ -26,7 +26,15 @@ export type Intent =
   | { readonly kind: 'hangup' }
   | { readonly kind: 'edit-name' }
   | { readonly kind: 'rename'; readonly name: string }
-  | { readonly kind: 'close-dialog' };
+  | { readonly kind: 'close-dialog' }
+  | { readonly kind: 'toggle-mic' }
+  | { readonly kind: 'toggle-camera' };
+
+/** One button of `#call-controls` (a list, so more controls can join). */
+export type Control =
+  | { readonly kind: 'toggle-mic'; readonly on: boolean }
+  | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
+  | { readonly kind: 'hangup' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */
 export type VideoSource = { readonly stream: MediaStream; readonly fit: 'cover' | 'contain'; readonly muted: boolean } | null;
@@ -41,6 +49,12 @@ export interface PeerView {
   showDialog(dialog: Dialog | null): void;
   setVideo(source: VideoSource): void;
   setNavHidden(hidden: boolean): void;
+  /** The in-call buttons over the video; empty outside a call. */
+  setControls(controls: readonly Control[]): void;
+  /** The other side's camera is off: their name over the video instead of a frozen frame; `null` shows the video. */
+  setRemoteCameraOff(name: string | null): void;
+  /** `#self-view`: our own picture small in a corner (mirrored, muted) for the whole call; `null` hides it. */
+  setSelfView(stream: MediaStream | null): void;
 }
 
 /** A call as ringing and attention see it (src/view/ringer.ts, attention.ts); `null`: no call. */

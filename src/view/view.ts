@@ -1,9 +1,11 @@
 import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
 import { documentActivity$ } from './activity';
-import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
+import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+/** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
+const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
 const isSimple = (v: string | undefined): v is SimpleIntent => SIMPLE_INTENTS.some((i) => i === v);
 
@@ -27,6 +29,9 @@ export class View implements PeerView {
   private readonly video: HTMLVideoElement;
   private readonly modalControl: HTMLInputElement;
   private readonly modalContent: HTMLElement;
+  private readonly controls: HTMLElement;
+  private readonly cameraOff: HTMLElement;
+  private readonly selfView: HTMLVideoElement;
 
   constructor(private readonly doc: Document) {
     this.status = must(doc, 'nav-status', HTMLElement);
@@ -35,10 +40,13 @@ export class View implements PeerView {
     this.modalControl = must(doc, 'modal-control', HTMLInputElement);
     this.modalContent = must(doc, 'modal-content', HTMLElement);
     const overlay = must(doc, 'modal-overlay', HTMLElement);
+    this.controls = must(doc, 'call-controls', HTMLElement);
+    this.cameraOff = must(doc, 'remote-camera-off', HTMLElement);
+    this.selfView = must(doc, 'self-view', HTMLVideoElement);
     this.nav = this.status.closest('nav') ?? this.status;
     this.activity$ = documentActivity$(doc);
 
-    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click')).pipe(
+    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click')).pipe(
       map((e) => (e.target instanceof Element ? e.target.closest<HTMLElement>('[data-intent]') : null)),
       map((button): Intent | null => {
         const kind = button?.dataset.intent;
@@ -64,7 +72,12 @@ export class View implements PeerView {
       filter(() => this.closable()),
     );
     const dismissals$ = merge(escapes$, overlay$).pipe(map((): Intent => ({ kind: 'close-dialog' })));
-    this.intents$ = merge(clicks$, renames$, dismissals$);
+    const shortcuts$ = fromEvent<KeyboardEvent>(doc, 'keydown').pipe(
+      filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement) && this.controls.childElementCount > 0),
+      map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
+      filter((i): i is Intent => i !== null),
+    );
+    this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$);
   }
 
   setStatus(text: string): void {
@@ -119,6 +132,36 @@ export class View implements PeerView {
 
   setNavHidden(hidden: boolean): void {
     this.nav.classList.toggle('nav-hidden', hidden);
+  }
+
+  setControls(controls: readonly Control[]): void {
+    this.controls.replaceChildren(...controls.map((c) => this.control(c)));
+  }
+
+  setRemoteCameraOff(name: string | null): void {
+    this.cameraOff.textContent = name === null ? '' : `${name} turned their camera off`;
+    this.cameraOff.hidden = name === null;
+    this.video.classList.toggle('camera-off', name !== null);
+  }
+
+  setSelfView(stream: MediaStream | null): void {
+    this.selfView.srcObject = stream;
+    this.selfView.muted = true;
+    this.selfView.hidden = stream === null;
+    if (stream === null) return;
+    const played = this.selfView.play() as Promise<void> | undefined;
+    played?.catch(() => undefined);
+  }
+
+  private control(c: Control): HTMLButtonElement {
+    if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
+    const mic = c.kind === 'toggle-mic';
+    const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
+    // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
+    b.setAttribute('aria-pressed', String(!c.on));
+    b.setAttribute('aria-keyshortcuts', mic ? 'M' : 'V');
+    if (c.kind === 'toggle-camera') b.disabled = c.disabled;
+    return b;
   }
 
   private closable(): boolean {
