@@ -2,8 +2,8 @@ import type { ClientStatus } from '../verto/client-types';
 import type { Dialog, MenuItem } from '../view/ui-types';
 import { stopped, type PeerState } from './peer-state';
 
-/** What the connection to the server looks like, in words. */
-export function clientText(status: ClientStatus, at: number): string {
+/** What the connection to the server looks like, in words; `since`: when `status` began (a short wait gets no countdown). */
+export function clientText(status: ClientStatus, at: number, since: number = at): string {
   switch (status.kind) {
     case 'connecting':
       // A retry right after a lost connection skips `reconnecting`: say what happened, not just "Connecting…".
@@ -14,7 +14,8 @@ export function clientText(status: ClientStatus, at: number): string {
       return 'Online';
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((status.retryAt - at) / 1000));
-      return seconds > 0 ? `Connection lost — reconnecting in ${seconds} s…` : 'Connection lost — reconnecting…';
+      // Retries under a second apart (the first minute of an outage) would flash "in 1 s…" between tries.
+      return seconds > 0 && status.retryAt - since >= 1000 ? `Connection lost — reconnecting in ${seconds} s…` : 'Connection lost — reconnecting…';
     }
     // Terminal: nothing retries, so say what the person can do. A reload issues fresh credentials.
     case 'login-failed':
@@ -39,10 +40,10 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
-    return offline ? `${said} (${clientText(s.client, at)})` : said;
+    return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
-  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at)})` : clientText(s.client, at);
+  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at, s.clientAt)})` : clientText(s.client, at, s.clientAt);
   return s.notice?.text ?? 'Online';
 }
 
