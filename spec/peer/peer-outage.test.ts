@@ -247,4 +247,23 @@ describe('Peer: everyone sees everyone', () => {
       ]);
     }),
   );
+
+  it(
+    'a poor connection is said in words while it lasts (from the call media’s readings), then the status goes back to the call',
+    marbles((m) => {
+      const h = runHarness(m, {
+        presence: [[10, bo]],
+        intents: [[20, { kind: 'call', peerId: 'bo' }]],
+        messages: [[50, accept]],
+        connections: [{ media: '5ms m', state: '50ms c', quality: '60ms g 1000ms h 2000ms g' }],
+        until: 5_000,
+      });
+      h.flush();
+      expect(h.statuses().filter(([t]) => t >= 70)).toEqual([
+        [70, 'In a call with Bo'],
+        [1_081, 'In a call with Bo — poor connection (high delay)'],
+        [3_082, 'In a call with Bo'],
+      ]);
+    }),
+  );
 });

@@ -1,6 +1,6 @@
 import type { ClientStatus } from '../verto/client-types';
 import type { Dialog, MenuItem } from '../view/ui-types';
-import { stopped, type PeerState } from './peer-state';
+import { stopped, type Call, type PeerState } from './peer-state';
 
 /** What the connection to the server looks like, in words; `since`: when `status` began (a short wait gets no countdown). */
 export function clientText(status: ClientStatus, at: number, since: number = at): string {
@@ -27,6 +27,10 @@ export function clientText(status: ClientStatus, at: number, since: number = at)
   }
 }
 
+const POOR_TEXT = { 'high-delay': 'high delay', 'packet-loss': 'packets lost', 'no-frames': 'no picture arriving' } as const;
+/** The connection-quality warning, said only while quality is poor. */
+const poorText = (poor: Call['poor']): string => (poor === undefined || poor === null ? '' : ` — poor connection (${POOR_TEXT[poor]})`);
+
 /** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. `at` counts down a reconnect. */
 export function statusText(s: PeerState, at: number = s.clientAt): string {
   const call = s.call;
@@ -36,7 +40,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const text =
       call.phase === 'offering' ? `Calling ${who}…`
       : call.phase === 'ringing' ? `${who} is calling`
-      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}`)
+      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${poorText(call.poor)}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const said = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
