@@ -55,6 +55,8 @@ describe('verdict', () => {
   it('more than 5 % of the packets since the last reading lost is packet loss', () => {
     expect(run([0, report(0, 0, 0)], [500, report(90, 100, 30, 11)]).poor).toBe('packet-loss'); // 11 / 201
     expect(run([0, report(0, 0, 0)], [500, report(95, 100, 30, 10)]).poor).toBeNull(); // 10 / 205
+    // The first reading after a silence counts the outage's packets as lost: not a verdict on now.
+    expect(run([0, report(10, 10, 5)], [500, report(10, 10, 5)], [1_000, report(20, 20, 9, 400)]).poor).toBeNull();
   });
 
   it('packets arrive but no frame decoded for 2 s: no frames (audio-only calls never are)', () => {

@@ -87,7 +87,8 @@ export function advance(track: StatsTrack, next: CallStatsSample): StatsTrack {
     last: next,
     packetsAt: received > 0 ? next.at : track.packetsAt,
     framesAt: next.framesDecoded > last.framesDecoded ? next.at : track.framesAt,
-    loss: received + lost > 0 ? lost / (received + lost) : 0,
+    // After a silence the counter jumps by the whole outage's packets: that is no news about quality now.
+    loss: received + lost > 0 && track.packetsAt === last.at ? lost / (received + lost) : 0,
   };
 }
 
