@@ -47,6 +47,8 @@ export interface ConnectionScript {
   readonly signals?: string;
   /** Remote stream: s = a stream. */
   readonly remote?: string;
+  /** Connection-quality readings: h high delay, l packet loss, g good again. */
+  readonly quality?: string;
 }
 
 const STATES: Record<string, ConnectionState> = { c: 'connected', r: 'reconnecting', n: 'connecting' };
@@ -129,11 +131,14 @@ export function runHarness(m: RunContext, src: Sources) {
         : script.media ? m.cold(script.media, { m: local }) : of(local);
       const state$ = script.state ? m.cold(script.state, STATES, script.error).pipe(map((state): CallMediaEvent => ({ kind: 'state', state }))) : NEVER;
       const signals$ = script.signals ? m.cold(script.signals, { o: OUR_OFFER, k: OUR_CANDIDATE }).pipe(map((signal): CallMediaEvent => ({ kind: 'signal', signal }))) : NEVER;
+      const quality$ = script.quality
+        ? m.cold(script.quality, { h: 'high-delay', l: 'packet-loss', g: null } as const).pipe(map((poor): CallMediaEvent => ({ kind: 'quality', poor })))
+        : NEVER;
       const remote$ = script.remote ? m.cold(script.remote, { s: { id: `${tag}-remote` } as unknown as MediaStream }).pipe(map((s): CallMediaEvent => ({ kind: 'remote', stream: s }))) : NEVER;
       const received$ = remoteSignals$.pipe(tap((signal) => record(`${tag} receive ${describeSignal(signal)}`)), ignoreElements());
       // Recorded as `signalling connN up|down`, apart from the `connN` lines.
       const up$ = signallingUp$.pipe(tap((up) => record(`signalling ${tag} ${up ? 'up' : 'down'}`)), ignoreElements());
-      return merge(lifetimes[n] ?? NEVER, received$, up$, local$, state$, signals$, remote$).pipe(finalize(() => record(`${tag} close`)));
+      return merge(lifetimes[n] ?? NEVER, received$, up$, local$, state$, signals$, remote$, quality$).pipe(finalize(() => record(`${tag} close`)));
     });
   const callIds = [...(src.callIds ?? ['call-1', 'call-2', 'call-3'])];
   const names = src.names ?? new Map<string, string>();

@@ -223,4 +223,47 @@ describe('Peer: everyone sees everyone', () => {
       expect(h.sent()).toEqual([]);
     }),
   );
+
+  it(
+    'retries half a second apart: the status stays "Connection lost — reconnecting…" instead of flashing "in 1 s…" between tries; a long wait still counts down',
+    marbles((m) => {
+      const retries: Timed<ClientStatus>[] = [];
+      for (let t = 1_000; t < 4_000; t += 1_000) {
+        retries.push([t, { kind: 'reconnecting', attempt: 2, retryAt: t + 500, reason: 'connect timeout' }], [t + 500, { kind: 'connecting', attempt: 3 }]);
+      }
+      const h = runHarness(m, {
+        status: [[0, online], ...retries, [4_000, { kind: 'reconnecting', attempt: 9, retryAt: 6_500, reason: 'connect timeout' }], [6_500, { kind: 'connecting', attempt: 10 }]],
+        until: 7_000,
+      });
+      h.flush();
+      expect(h.statuses()).toEqual([
+        [0, 'Connecting…'],
+        [0, 'Online'],
+        [1_000, 'Connection lost — reconnecting…'],
+        [4_000, 'Connection lost — reconnecting in 3 s…'],
+        [5_000, 'Connection lost — reconnecting in 2 s…'],
+        [6_000, 'Connection lost — reconnecting in 1 s…'],
+        [6_500, 'Connection lost — reconnecting…'],
+      ]);
+    }),
+  );
+
+  it(
+    'a poor connection is said in words while it lasts (from the call media’s readings), then the status goes back to the call',
+    marbles((m) => {
+      const h = runHarness(m, {
+        presence: [[10, bo]],
+        intents: [[20, { kind: 'call', peerId: 'bo' }]],
+        messages: [[50, accept]],
+        connections: [{ media: '5ms m', state: '50ms c', quality: '60ms g 1000ms h 2000ms g' }],
+        until: 5_000,
+      });
+      h.flush();
+      expect(h.statuses().filter(([t]) => t >= 70)).toEqual([
+        [70, 'In a call with Bo'],
+        [1_081, 'In a call with Bo — poor connection (high delay)'],
+        [3_082, 'In a call with Bo'],
+      ]);
+    }),
+  );
 });

@@ -97,6 +97,17 @@ describe('reduce (pure)', () => {
     expect(statusText(lost.state)).toBe('Lost the connection to Bo for 60 s');
   });
 
+  it('connection quality: said in words only while poor, dropped when good again; interrupted says reconnecting instead; other calls’ readings are ignored', () => {
+    const poor = (reason: 'high-delay' | 'packet-loss' | 'no-frames' | null, from = withCall('connected')) => reduce(from, { kind: 'rtc-quality', callId: 'c1', poor: reason }, 1).state;
+    expect(statusText(poor('high-delay'))).toBe('In a call with Bo — poor connection (high delay)');
+    expect(statusText(poor('packet-loss'))).toBe('In a call with Bo — poor connection (packets lost)');
+    expect(statusText(poor('no-frames'))).toBe('In a call with Bo — poor connection (no picture arriving)');
+    expect(statusText(poor(null, poor('high-delay')))).toBe('In a call with Bo');
+    expect(poor(null)).toEqual(withCall('connected')); // good and already good: nothing changes
+    expect(statusText(poor('high-delay', withCall('connected', { interrupted: true })))).toBe('Reconnecting to Bo…');
+    expect(reduce(withCall('connected'), { kind: 'rtc-quality', callId: 'old', poor: 'high-delay' }, 1).state).toEqual(withCall('connected'));
+  });
+
   it('refuses intents that do not fit the phase', () => {
     const idle = base();
     for (const intent of ['accept', 'decline', 'cancel', 'hangup', 'call'] as const) {

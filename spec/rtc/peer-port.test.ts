@@ -72,4 +72,13 @@ describe('peerPort over a Promise-based RTCPeerConnection', () => {
     expect(seen[0]).toEqual(expect.objectContaining({ candidate: expect.stringMatching(/^candidate:/), sdpMid: '0' }));
     expect(pc.listenerCount()).toBe(0);
   });
+
+  it('reads getStats as the report’s entries where the connection has it, and offers no reading where it has none', async () => {
+    const entries = [{ id: 'iv', type: 'inbound-rtp', kind: 'video', packetsReceived: 3 }];
+    const withStats = Object.assign(new EventTarget(), { getStats: () => Promise.resolve(new Map(entries.map((e) => [e.id, e]))) }) as unknown as RTCPeerConnection;
+    const read = peerPort(withStats).stats;
+    expect(read).toBeDefined();
+    expect([...(await firstValueFrom(read!()))]).toEqual(entries);
+    expect(peerPort(new FakePeerConnection({}, { clock: realClock, link: new FakeLink() }) as unknown as RTCPeerConnection).stats).toBeUndefined();
+  });
 });

@@ -60,6 +60,8 @@ export function callConnection$(
           return EMPTY;
         case 'state':
           return of({ kind: 'rtc-state', callId, state: e.state });
+        case 'quality':
+          return of({ kind: 'rtc-quality', callId, poor: e.poor });
       }
     }),
     catchError((error: unknown) => of(toFailure(callId, error))),

@@ -1,5 +1,6 @@
 import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
 import type { ConnectionState, RtcFailure } from '../rtc/connection-types';
+import type { PoorReason } from '../rtc/call-stats';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
 
@@ -46,6 +47,8 @@ export interface Call {
   readonly local?: MediaFlags & { readonly seq: number };
   /** The other side's, from its latest `media` message (absent: both on). */
   readonly remote?: MediaFlags & { readonly seq: number };
+  /** connected: getStats says the connection is poor, and why (src/rtc/call-stats.ts). */
+  readonly poor?: PoorReason | null;
 }
 
 export interface MediaFlags {
@@ -85,6 +88,7 @@ export type PeerEvent =
   | { readonly kind: 'media-ready'; readonly callId: string; readonly audioOnly?: boolean }
   | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
+  | { readonly kind: 'rtc-quality'; readonly callId: string; readonly poor: PoorReason | null }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
   | { readonly kind: 'keepalive' }
   /** A deadline from `nextDeadline` passed. */

@@ -323,6 +323,10 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       if (e.state === 'reconnecting' && call.phase === 'connected') return same({ ...s, call: { ...call, interrupted: true } });
       return same(s);
     }
+    case 'rtc-quality': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      return call === null || (call.poor ?? null) === e.poor ? same(s) : same({ ...s, call: { ...call, poor: e.poor } });
+    }
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);

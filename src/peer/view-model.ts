@@ -1,9 +1,9 @@
 import type { ClientStatus } from '../verto/client-types';
 import type { CallAlert, Control, Dialog, MenuItem } from '../view/ui-types';
-import { stopped, type PeerState } from './peer-state';
+import { stopped, type Call, type PeerState } from './peer-state';
 
-/** What the connection to the server looks like, in words. */
-export function clientText(status: ClientStatus, at: number): string {
+/** What the connection to the server looks like, in words; `since`: when `status` began (a short wait gets no countdown). */
+export function clientText(status: ClientStatus, at: number, since: number = at): string {
   switch (status.kind) {
     case 'connecting':
       // A retry right after a lost connection skips `reconnecting`: say what happened, not just "Connecting…".
@@ -14,7 +14,8 @@ export function clientText(status: ClientStatus, at: number): string {
       return 'Online';
     case 'reconnecting': {
       const seconds = Math.max(0, Math.ceil((status.retryAt - at) / 1000));
-      return seconds > 0 ? `Connection lost — reconnecting in ${seconds} s…` : 'Connection lost — reconnecting…';
+      // Retries under a second apart (the first minute of an outage) would flash "in 1 s…" between tries.
+      return seconds > 0 && status.retryAt - since >= 1000 ? `Connection lost — reconnecting in ${seconds} s…` : 'Connection lost — reconnecting…';
     }
     // Terminal: nothing retries, so say what the person can do. A reload issues fresh credentials.
     case 'login-failed':
@@ -26,6 +27,10 @@ export function clientText(status: ClientStatus, at: number): string {
   }
 }
 
+const POOR_TEXT = { 'high-delay': 'high delay', 'packet-loss': 'packets lost', 'no-frames': 'no picture arriving' } as const;
+/** The connection-quality warning, said only while quality is poor. */
+const poorText = (poor: Call['poor']): string => (poor === undefined || poor === null ? '' : ` — poor connection (${POOR_TEXT[poor]})`);
+
 /** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. `at` counts down a reconnect. */
 export function statusText(s: PeerState, at: number = s.clientAt): string {
   const call = s.call;
@@ -35,15 +40,15 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const text =
       call.phase === 'offering' ? `Calling ${who}…`
       : call.phase === 'ringing' ? `${who} is calling`
-      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}`)
+      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${poorText(call.poor)}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
     const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}` : audio;
-    return offline ? `${said} (${clientText(s.client, at)})` : said;
+    return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
-  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at)})` : clientText(s.client, at);
+  if (offline) return s.notice && !stopped(s) ? `${s.notice.text} (${clientText(s.client, at, s.clientAt)})` : clientText(s.client, at, s.clientAt);
   return s.notice?.text ?? 'Online';
 }
 

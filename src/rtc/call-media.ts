@@ -13,6 +13,7 @@ import {
   merge,
   mergeMap,
   of,
+  share,
   switchMap,
   take,
   tap,
@@ -23,6 +24,7 @@ import { RtcError, type CallMediaEvent, type CallMediaOptions, type Signal } fro
 import { acquireLocalMedia } from './local-media';
 import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } from './negotiation';
 import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
+import { callVerdicts$, withInterruption } from './call-stats';
 import { connectionStates, defaultRecoveryTiming, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
 
@@ -165,10 +167,27 @@ export function callMedia$(
       }
       return EMPTY; // answering their offer just now: that answer is the restart
     });
-    const states$ = concat(
+    const steps$ = concat(
       of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
       connectionStates(port.connectionState$, signallingUp$, timing, scheduler),
-    ).pipe(concatMap((step): Observable<CallMediaEvent> => (step.kind === 'restart' ? restart$ : of({ kind: 'state', state: step.state }))));
+    ).pipe(share());
+    // Readings start once connected (the silence of setup is no interruption) and end with the call.
+    const readStats = port.stats;
+    const verdicts$ =
+      readStats === undefined ? EMPTY : port.connectionState$.pipe(first((s) => s === 'connected'), switchMap(() => callVerdicts$(readStats, scheduler)), share());
+    // Subscribed first: the shared steps' synchronous `connecting` must reach the state stream.
+    const states$ = merge(
+      withInterruption(
+        steps$.pipe(mergeMap((step) => (step.kind === 'state' ? of(step.state) : EMPTY))),
+        verdicts$.pipe(map((v) => v.flowing)),
+      ).pipe(map((state): CallMediaEvent => ({ kind: 'state', state }))),
+      steps$.pipe(concatMap((step) => (step.kind === 'restart' ? restart$ : EMPTY))),
+      verdicts$.pipe(
+        map((v) => v.poor),
+        distinctUntilChanged(),
+        map((poor): CallMediaEvent => ({ kind: 'quality', poor })),
+      ),
+    );
     const trace$ = merge(
       port.signalingState$.pipe(map((s) => `signaling ${s}`)),
       port.iceConnectionState$.pipe(map((s) => `ice ${s}`)),

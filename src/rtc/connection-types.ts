@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { PoorReason } from './call-stats';
 
 /** A negotiation signal, in both directions (wrapped by the Peer as `peerAction` description / candidate). */
 export type Signal =
@@ -49,7 +50,9 @@ export type CallMediaEvent =
   | { readonly kind: 'remote'; readonly stream: MediaStream }
   /** A signal for the Peer to send to the other side. */
   | { readonly kind: 'signal'; readonly signal: Signal }
-  | { readonly kind: 'state'; readonly state: ConnectionState };
+  | { readonly kind: 'state'; readonly state: ConnectionState }
+  /** While connected: why the connection is poor (from getStats), or null once it is good again. */
+  | { readonly kind: 'quality'; readonly poor: PoorReason | null };
 
 /**
  * The media of one call, alive exactly as long as its subscription: subscribing acquires local media and

@@ -18,6 +18,8 @@ export interface PeerPort {
   addTrack(track: MediaStreamTrack, stream: MediaStream): void;
   restartIce(): void;
   close(): void;
+  /** One getStats() reading, as the report's entries (src/rtc/call-stats.ts reads them). */
+  readonly stats?: () => Observable<Iterable<unknown>>;
   /** Our gathered candidates, `null` at the end of gathering. */
   readonly candidates$: Observable<RTCIceCandidateInit | null>;
   readonly negotiationNeeded$: Observable<unknown>;
@@ -53,6 +55,8 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
       pc.addTrack(track, stream);
     },
     restartIce: () => pc.restartIce(),
+    // Only where the connection can report (the test fakes cannot; then there is nothing to poll).
+    ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
     close: () => pc.close(),
     candidates$: fromEvent(pc, 'icecandidate').pipe(
       map((e) => {

@@ -1,0 +1,44 @@
+// The call's media with a port that reports getStats, in virtual time (1 frame = 1 ms, the real rules:
+// silent 1.5 s, polled every 0.5 s): packets that stop while the pc still says connected turn the call
+// `reconnecting` within 2 s, and `connected` again at the first reading with packets.
+import { NEVER, of } from 'rxjs';
+import { marbles } from 'rxjs-marbles/jest';
+import { callMedia$ } from '../../src/rtc/call-media';
+import type { CallMediaEvent } from '../../src/rtc/connection-types';
+import { FakeMediaStream, FakeTrack, asStream } from './fake-media';
+import { quietPort } from './quiet-port';
+
+/** A report whose inbound counters are `n` (packets, frames) and whose round trip is `rtt` s. */
+const report = (n: number, rtt = 0.02): unknown[] => [
+  { id: 'iv', type: 'inbound-rtp', kind: 'video', packetsReceived: n, framesDecoded: n, packetsLost: 0 },
+  { id: 'cp', type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: rtt },
+];
+
+const describeEvent = (e: CallMediaEvent): string => (e.kind === 'state' ? e.state : e.kind === 'quality' ? `quality ${e.poor ?? 'good'}` : e.kind);
+
+describe('call media: getStats folded into the call', () => {
+  it('no packets for 1.5 s while connected: reconnecting; packets again: connected; a long round trip: poor (high delay)', marbles((m) => {
+    const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
+    // Packets advance until 3 s, stand still until 6 s, then flow again; from 7 s the round trip is 450 ms.
+    const counts = (t: number): number => (t < 3_000 ? t : t < 6_000 ? 3_000 : t);
+    const port = quietPort({
+      connectionState$: m.hot<RTCPeerConnectionState>('10ms c', { c: 'connected' }),
+      stats: () => of(report(counts(m.scheduler.now()), m.scheduler.now() >= 7_000 ? 0.45 : 0.02)),
+    });
+    const seen: [number, string][] = [];
+    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
+      localMedia: () => of(stream), createPort: () => port, scheduler: m.scheduler, log: () => undefined,
+    }).subscribe({ next: (e) => seen.push([m.scheduler.now(), describeEvent(e)]), error: (e: unknown) => seen.push([m.scheduler.now(), String(e)]) });
+    m.scheduler.schedule(() => sub.unsubscribe(), 8_000);
+    m.flush();
+    expect(seen).toEqual([
+      [0, 'connecting'],
+      [0, 'local'],
+      [10, 'connected'],
+      [10, 'quality good'],
+      [4_510, 'reconnecting'], // last packets at the 3 010 reading: 1.5 s later, 1.5 s after the picture froze
+      [6_010, 'connected'],
+      [7_010, 'quality high-delay'],
+    ]);
+  }));
+});

@@ -1,0 +1,97 @@
+// Call stats: report fixtures → samples → verdicts, and the polling in virtual time (1 frame = 1 ms,
+// rules scaled down: silent 15, frozen 20, polled every 5).
+import { of, throwError, type Observable } from 'rxjs';
+import { marbles } from 'rxjs-marbles/jest';
+import { advance, callVerdicts$, defaultQualityRules, readSample, startTrack, verdict, type CallVerdict } from '../../src/rtc/call-stats';
+
+const report = (audio: number, video: number, frames: number, lost = 0, rtt: number | null = 0.02): unknown[] => [
+  { id: 'ia', type: 'inbound-rtp', kind: 'audio', packetsReceived: audio, packetsLost: lost },
+  { id: 'iv', type: 'inbound-rtp', kind: 'video', packetsReceived: video, framesDecoded: frames, packetsLost: 0 },
+  { id: 'cp1', type: 'candidate-pair', state: 'succeeded', nominated: false, currentRoundTripTime: 9 },
+  { id: 'cp2', type: 'candidate-pair', state: 'succeeded', nominated: true, ...(rtt === null ? {} : { currentRoundTripTime: rtt }) },
+  { id: 't', type: 'transport', selectedCandidatePairId: 'cp2' },
+];
+
+describe('readSample', () => {
+  it('sums inbound counters by kind and takes the selected pair’s round trip in ms', () => {
+    expect(readSample(report(10, 20, 5, 3, 0.45), 7)).toEqual({ at: 7, audioPackets: 10, videoPackets: 20, framesDecoded: 5, packetsLost: 3, rttMs: 450 });
+  });
+
+  it('without a transport entry, the nominated succeeded pair; without any, no round trip', () => {
+    expect(readSample(report(1, 1, 1).filter((s) => (s as { type: string }).type !== 'transport'), 0).rttMs).toBe(20);
+    expect(readSample([{ type: 'inbound-rtp', kind: 'audio', packetsReceived: 4 }], 0).rttMs).toBeNull();
+  });
+
+  it('malformed entries count as nothing instead of throwing', () => {
+    expect(readSample([null, 3, 'x', [], { type: 'inbound-rtp', kind: 'video', packetsReceived: 'many', framesDecoded: Number.NaN, packetsLost: -5 }], 1)).toEqual({
+      at: 1, audioPackets: 0, videoPackets: 0, framesDecoded: 0, packetsLost: 0, rttMs: null,
+    });
+  });
+});
+
+describe('verdict', () => {
+  const rules = defaultQualityRules;
+  const run = (...samples: [number, unknown[]][]): CallVerdict => {
+    let track = startTrack(readSample(samples[0][1], samples[0][0]));
+    for (const [at, r] of samples.slice(1)) track = advance(track, readSample(r, at));
+    return verdict(track, rules);
+  };
+
+  it('packets and frames advancing at a low round trip: flowing, not poor', () => {
+    expect(run([0, report(0, 0, 0)], [1_000, report(50, 90, 30)])).toEqual({ flowing: true, poor: null });
+  });
+
+  it('no inbound packet for 1.5 s: interrupted (and not called poor)', () => {
+    expect(run([0, report(50, 90, 30)], [1_000, report(50, 90, 30)])).toEqual({ flowing: true, poor: null });
+    expect(run([0, report(50, 90, 30)], [1_500, report(50, 90, 30)])).toEqual({ flowing: false, poor: null });
+  });
+
+  it('round trip above 400 ms is high delay; it is told before loss', () => {
+    expect(run([0, report(0, 0, 0)], [500, report(50, 90, 30, 0, 0.401)]).poor).toBe('high-delay');
+    expect(run([0, report(0, 0, 0)], [500, report(50, 90, 30, 100, 0.5)]).poor).toBe('high-delay');
+    expect(run([0, report(0, 0, 0)], [500, report(50, 90, 30, 0, 0.4)]).poor).toBeNull();
+  });
+
+  it('more than 5 % of the packets since the last reading lost is packet loss', () => {
+    expect(run([0, report(0, 0, 0)], [500, report(90, 100, 30, 11)]).poor).toBe('packet-loss'); // 11 / 201
+    expect(run([0, report(0, 0, 0)], [500, report(95, 100, 30, 10)]).poor).toBeNull(); // 10 / 205
+    // The first reading after a silence counts the outage's packets as lost: not a verdict on now.
+    expect(run([0, report(10, 10, 5)], [500, report(10, 10, 5)], [1_000, report(20, 20, 9, 400)]).poor).toBeNull();
+  });
+
+  it('packets arrive but no frame decoded for 2 s: no frames (audio-only calls never are)', () => {
+    expect(run([0, report(10, 10, 5)], [1_000, report(20, 20, 5)], [2_000, report(30, 30, 5)]).poor).toBe('no-frames');
+    expect(run([0, report(10, 10, 5)], [1_000, report(20, 20, 5)], [1_999, report(30, 30, 5)]).poor).toBeNull();
+    expect(run([0, report(10, 0, 0)], [1_000, report(20, 0, 0)], [2_500, report(30, 0, 0)]).poor).toBeNull();
+  });
+});
+
+// prettier-ignore
+describe('callVerdicts$', () => {
+  const rules = { silentMs: 15, maxRttMs: 400, maxLoss: 0.05, frozenMs: 20 };
+  const v = { f: { flowing: true, poor: null }, s: { flowing: false, poor: null }, n: { flowing: true, poor: 'no-frames' } } as const;
+
+  it('polls while subscribed, says when packets stop for 15 ms and when they flow again; a failed reading is skipped', marbles((m) => {
+    // Readings at 0, 5, 10, …: packets advance until 10, then stand still (the reading at 20 fails) until 40.
+    const counts = [1, 2, 3, 3, -1, 3, 3, 3, 4, 5, 6, 7, 8];
+    let i = 0;
+    const getStats = (): Observable<unknown[]> => {
+      const c = counts[Math.min(i++, counts.length - 1)];
+      return c < 0 ? throwError(() => new Error('closing')) : of(report(c, c, c));
+    };
+    const unsub = '^ 59ms !';
+    const expected = 'f 24ms s 14ms f';
+    m.expect(callVerdicts$(getStats, m.scheduler, rules, 5), unsub).toBeObservable(expected, v);
+  }));
+
+  it('frames stopping while packets arrive is told once, as no frames', marbles((m) => {
+    let c = 0;
+    const getStats = (): Observable<unknown[]> => {
+      c += 1;
+      return of(report(c, c, Math.min(c, 3)));
+    };
+    const unsub = '^ 39ms !';
+    const expected = 'f 29ms n';
+    m.expect(callVerdicts$(getStats, m.scheduler, rules, 5), unsub).toBeObservable(expected, v);
+  }));
+});
