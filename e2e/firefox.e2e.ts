@@ -1,6 +1,7 @@
 // One Chromium ↔ Firefox ESR call and a glare round: Firefox is Debian's firefox-esr driven by
 // puppeteer-core over WebDriver BiDi (e2e/support/firefox.ts), Chromium the suite's own.
 import type { Browser } from 'puppeteer-core';
+import { clickCallAt } from './support/click-at';
 import { FirefoxPeer, launchFirefox } from './support/firefox';
 import { useSuite } from './support/session';
 
@@ -10,29 +11,6 @@ beforeAll(async () => {
   firefox = await launchFirefox();
 }, 60_000);
 afterAll(() => firefox?.close(), 20_000);
-
-interface ClickAt {
-  readonly label: string;
-  readonly when: number;
-}
-/** One page's evaluate, whichever driver: both take a function and its argument. */
-type Evaluate = (fn: (arg: ClickAt) => Promise<string>, arg: ClickAt) => Promise<string>;
-
-/** Clicks `Call <name>` at an absolute time (one clock for both browsers); resolves with the status right after. */
-function clickCallAt(evaluate: Evaluate, name: string, at: number): Promise<string> {
-  return evaluate(
-    ({ label, when }) =>
-      new Promise<string>((resolve, reject) => {
-        const button = Array.from(document.querySelectorAll<HTMLButtonElement>('#nav-menu button')).find((b) => b.textContent === label);
-        if (!button) return reject(new Error(`no ${label} button`));
-        setTimeout(() => {
-          button.click();
-          resolve(document.getElementById('nav-status')?.textContent ?? '');
-        }, when - Date.now());
-      }),
-    { label: `Call ${name}`, when: at },
-  );
-}
 
 scenario(
   '1. Chromium and Firefox ESR: Firefox calls, Chromium accepts, video both ways; then glare gives exactly one call',
