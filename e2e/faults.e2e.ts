@@ -23,8 +23,8 @@ async function twoPeers(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage 
 }
 
 /**
- * Resolves once the page decodes remote video frames again: 5 more than the lowest count seen since the
- * call (the counter may restart with the stats of a restarted transport, so "more than at restore" alone would mislead).
+ * Resolves once the page decodes remote video frames again: 5 more than the lowest count seen from the
+ * restore on (the counter may restart with the stats of a restarted transport, so "more than at restore" alone would mislead).
  */
 async function videoAdvances(peer: PeerPage, timeout: number): Promise<void> {
   let low = (await peer.media()).framesDecoded;
