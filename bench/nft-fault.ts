@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 
 /**
- * Network faults on loopback with Debian's nftables (this kernel has no `tc netem`). Only meaningful
- * inside the bench's loopback-only namespace (scripts/in-netns.sh): there `lo` carries everything the
+ * Network faults on loopback with Debian's nftables (this kernel has no `tc netem`), for the faults
+ * benchmark and e2e/faults.e2e.ts. Only meaningful inside their loopback-only namespace
+ * (scripts/in-netns.sh): there `lo` carries everything the
  * pages and the server exchange, and the rules vanish with the namespace even if the process dies.
  * Playwright drives Chromium over a pipe (its default launch: --remote-debugging-pipe), so a
  * blackout does not cut the driver.

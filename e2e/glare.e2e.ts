@@ -1,26 +1,7 @@
-import type { PeerPage } from './support/peer-page';
+import { clickCallAt } from './support/click-at';
 import { useSuite } from './support/session';
 
 const { scenario } = useSuite();
-
-/**
- * Schedules a click on `Call <name>` at an absolute time (both pages share the machine's clock), so both
- * sides click in the same tick; resolves with the status text right after the click.
- */
-function clickCallAt(peer: PeerPage, name: string, at: number): Promise<string> {
-  return peer.page.evaluate(
-    ({ label, when }) =>
-      new Promise<string>((resolve, reject) => {
-        const button = Array.from(document.querySelectorAll<HTMLButtonElement>('#nav-menu button')).find((b) => b.textContent === label);
-        if (!button) return reject(new Error(`no ${label} button`));
-        setTimeout(() => {
-          button.click();
-          resolve(document.getElementById('nav-status')?.textContent ?? '');
-        }, when - Date.now());
-      }),
-    { label: `Call ${name}`, when: at },
-  );
-}
 
 scenario(
   '5. glare: both call each other in the same tick, 10 times: exactly one call connects and both agree',
@@ -34,7 +15,7 @@ scenario(
 
     for (let round = 1; round <= 10; round += 1) {
       const at = Date.now() + 300;
-      const after = await Promise.all([clickCallAt(alice, 'Bob', at), clickCallAt(bob, 'Alice', at)]);
+      const after = await Promise.all([clickCallAt((f, x) => a.page.evaluate(f, x), 'Bob', at), clickCallAt((f, x) => b.page.evaluate(f, x), 'Alice', at)]);
       // Both really offered: each was calling the other when it clicked.
       expect({ round, after }).toEqual({ round, after: ['Calling Bob…', 'Calling Alice…'] });
       await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);

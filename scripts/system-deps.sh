@@ -4,13 +4,13 @@
 # apt-get (saying what is installed); otherwise the script stops at once with one line naming the
 # exact command to run, instead of letting dozens of tests fail one by one.
 #
-#   scripts/system-deps.sh test    Node 20+, and the packages the tests run: chromium (browser
-#                                  tests), lua5.4 (the relay hook), python3-django (the Django app),
+#   scripts/system-deps.sh test    Node 20+, and the packages the tests run: chromium and
+#                                  firefox-esr (browser tests), lua5.4 (the relay hook), python3-django (the Django app),
 #                                  nginx, coturn, nftables (deploy checks), iproute2 + util-linux
 #                                  (scripts/in-netns.sh)
 #   scripts/system-deps.sh start   Node 20+ only: the development server needs nothing else
 #
-# The tests' own overrides are honoured: CHROMIUM_PATH, VERTO_PEER_LUA, VERTO_PEER_PYTHON.
+# The tests' own overrides are honoured: CHROMIUM_PATH, FIREFOX_PATH, VERTO_PEER_LUA, VERTO_PEER_PYTHON.
 set -euo pipefail
 
 purpose=${1:-}
@@ -32,6 +32,7 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin
 missing_packages() {
   local missing=()
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] || missing+=(firefox-esr)
   have "${VERTO_PEER_LUA:-lua5.4}" || missing+=(lua5.4)
   "${VERTO_PEER_PYTHON:-/usr/bin/python3}" -c 'import django' >/dev/null 2>&1 || missing+=(python3-django)
   have nginx || missing+=(nginx)

@@ -59,6 +59,12 @@ describe('scripts/system-deps.sh', () => {
     expect(result.stderr).toBe('npm test needs the Debian packages python3-django: run as root: apt-get update && apt-get install -y python3-django\n');
   });
 
+  it('names firefox-esr when the Firefox the browser tests use is missing', () => {
+    fakeAptGet('exit 1');
+    const result = run('test', { FIREFOX_PATH: `${dir}/no-firefox` }, true);
+    expect(result).toMatchObject({ status: 1, stderr: 'npm test needs the Debian packages firefox-esr: run as root: apt-get update && apt-get install -y firefox-esr\n' });
+  });
+
   it('as root: says what it installs, updates first, installs with service starts refused, then checks again', () => {
     const chromium = join(dir, 'chromium');
     fakeAptGet(`[ "$1" = install ] && printf '#!/bin/sh\\n' > ${chromium} && chmod 755 ${chromium}; exit 0`);
