@@ -175,6 +175,21 @@ describe('View (jsdom, static/channel.html)', () => {
     play.mockRestore();
   });
 
+  it('self-view: our own stream, muted, shown only in a call; a refused autoplay is tolerated', () => {
+    const self = byId<HTMLVideoElement>('self-view');
+    const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(Promise.reject(new Error('NotAllowedError')));
+    const local = { id: 'local' } as unknown as MediaStream;
+    ctx.view.setSelfView(local);
+    expect(self.srcObject).toBe(local);
+    expect(self.muted).toBe(true);
+    expect(self.hidden).toBe(false);
+    ctx.view.setSelfView(null);
+    expect(self.srcObject).toBeNull();
+    expect(self.hidden).toBe(true);
+    expect(play).toHaveBeenCalledTimes(1);
+    play.mockRestore();
+  });
+
   it('hides and shows the navbar', () => {
     ctx.view.setNavHidden(true);
     expect(document.querySelector('nav')?.classList.contains('nav-hidden')).toBe(true);
