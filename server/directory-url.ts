@@ -26,6 +26,18 @@ export type DirectoryFetch =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'error'; readonly reason: string };
 
+/** The URL for log lines: without any user:password in it. */
+export function displayUrl(url: string): string {
+  try {
+    const shown = new URL(url);
+    shown.username = '';
+    shown.password = '';
+    return shown.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 /** mod_xml_curl's XML_CURL_MAX_BYTES: a longer reply is an error. */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
@@ -87,7 +99,7 @@ export class UrlDirectory implements UserDirectory {
     const cached = this.cache.get(id);
     if (cached && cached.expires >= this.now()) return cached.user;
     return this.fetchUser(id, purpose).then((outcome) => {
-      if (outcome.kind === 'error') this.options.logger.info(`[directory] lookup of ${id} failed: ${outcome.reason} from ${this.options.url}; taken as not found`);
+      if (outcome.kind === 'error') this.options.logger.info(`[directory] lookup of ${id} failed: ${outcome.reason} from ${displayUrl(this.options.url)}; taken as not found`);
       if (outcome.kind !== 'found') return undefined;
       const lifetime = cacheLifetimeMs(outcome.user.cacheable);
       if (lifetime !== undefined) this.cache.set(id, { user: outcome.user, expires: this.now() + lifetime });
@@ -108,7 +120,8 @@ export class UrlDirectory implements UserDirectory {
       });
       return readDirectoryReply(id, response.status, await response.text());
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
+      // AbortSignal.timeout rejects with a DOMException named TimeoutError (not always an Error of this realm).
+      const name = typeof error === 'object' && error !== null && 'name' in error ? error.name : '';
       return { kind: 'error', reason: name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : 'request failed (connection refused or reset)' };
     }
   }
