@@ -53,7 +53,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
   writeFileSync(upstreamPath, renderUpstream(readFileSync(UPSTREAM_FILE, 'utf8'), options.nodePorts));
   const asRoot = options.asRoot ?? process.getuid?.() === 0;
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${join(dir, `${kind}-temp`)};`);
-  const pages = options.pagePort === undefined ? '        location / { return 404; }' : `        location / {\n            proxy_pass http://${HOST}:${options.pagePort};\n            proxy_set_header Host $host;\n        }`;
+  const pages = options.pagePort === undefined ? '        location / { return 404; }' : `        location / {\n            proxy_pass http://${HOST}:${options.pagePort};\n            proxy_set_header Host $http_host;\n        }`;
   return [
     ...(asRoot ? ['user root root;'] : []),
     'daemon off;',
