@@ -39,6 +39,8 @@ export interface NginxConfigOptions {
   readonly workerConnections?: number;
   /** Whether nginx starts as root (writes `user root root;`); default: whether this process is root. */
   readonly asRoot?: boolean;
+  /** nginx.conf's worker_shutdown_timeout in s (deploy/README.md: what re-places sockets after a reload); default none. */
+  readonly shutdownTimeoutS?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export function renderNginxConfig(options: NginxConfigOptions): string {
     'daemon off;',
     'master_process on;',
     `worker_processes ${options.workers ?? 1};`,
+    ...(options.shutdownTimeoutS === undefined ? [] : [`worker_shutdown_timeout ${options.shutdownTimeoutS}s;`]),
     `pid ${join(dir, 'nginx.pid')};`,
     `error_log ${join(dir, 'error.log')} notice;`,
     `events { worker_connections ${options.workerConnections ?? 1024}; }`,
@@ -118,6 +121,8 @@ export interface Nginx {
   readonly dir: string;
   /** What nginx wrote to its error log so far. */
   errorLog(): string;
+  /** Renders the upstream for these node ports and reloads (SIGHUP); resolves once the old workers stopped taking connections. */
+  reload(nodePorts: readonly number[]): Promise<void>;
   /** Stops nginx (SIGTERM, SIGKILL after 3 s) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -128,6 +133,7 @@ export async function startNginx(options: Omit<NginxConfigOptions, 'dir' | 'port
   const port = await freePort();
   const path = join(dir, 'nginx.conf');
   writeFileSync(path, renderNginxConfig({ ...options, dir, port }));
+  const upstreamPath = join(dir, 'verto-peer-upstream.conf');
   const child: ChildProcess = spawn(NGINX_PATH, ['-p', dir, '-e', join(dir, 'error.log'), '-c', path], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
@@ -157,5 +163,17 @@ export async function startNginx(options: Omit<NginxConfigOptions, 'dir' | 'port
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { port, url: `http://${HOST}:${port}`, dir, errorLog, stop };
+  const reload = async (nodePorts: readonly number[]): Promise<void> => {
+    writeFileSync(upstreamPath, renderUpstream(readFileSync(UPSTREAM_FILE, 'utf8'), nodePorts));
+    const count = (): number => (errorLog().match(/gracefully shutting down/g) ?? []).length;
+    const before = count();
+    child.kill('SIGHUP');
+    const until = Date.now() + 10_000;
+    // Once the new workers run, each old one logs this and closes its listening sockets.
+    while (count() <= before) {
+      if (Date.now() > until) throw new Error(`nginx did not reload: ${errorLog().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { port, url: `http://${HOST}:${port}`, dir, errorLog, reload, stop };
 }

@@ -145,3 +145,45 @@ describe('channel affinity through nginx', () => {
     for (const path of ['/verto', '/verto/', '/verto/a|b', '/verto/a/b', `/verto/${'x'.repeat(129)}`]) expect((await open(path)).status).toBe(404);
   });
 });
+
+describe('adding a node: nginx -s reload with worker_shutdown_timeout (deploy/README.md)', () => {
+  let nodes: RunningServer[];
+  let nginx: Nginx;
+  const store = fixtureStore();
+
+  beforeAll(async () => {
+    nodes = await Promise.all([0, 1, 2].map(() => startTestServer({ store })));
+    nginx = await startNginx({ nodePorts: [nodes[0].port, nodes[1].port], shutdownTimeoutS: 1 });
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await Promise.all(nodes.map((n) => n.close()));
+  });
+
+  const connect = (channel: string): Promise<{ node: string; ws: WebSocket; closed: Promise<void> }> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${nginx.port}/verto/${channel}`);
+      const closed = new Promise<void>((done) => ws.once('close', () => done()));
+      ws.once('upgrade', (res: IncomingMessage) => resolve({ node: String(res.headers[NODE_HEADER]).split(', ').pop() ?? '', ws, closed }));
+      ws.once('error', reject);
+    });
+
+  it('moves only the channels the new node takes, and closes the old sockets so that no channel stays split', async () => {
+    const channels = Array.from({ length: 30 }, (_, i) => `ch-${i}`);
+    const before = await Promise.all(channels.map(connect));
+    await nginx.reload(nodes.map((n) => n.port));
+    // A socket opened now follows the new ring; the old ones are still where they were.
+    const fresh = await Promise.all(channels.map(connect));
+    const third = `127.0.0.1:${nodes[2].port}`;
+    const moved = channels.filter((_, i) => fresh[i].node !== before[i].node);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const [i] of channels.entries()) if (fresh[i].node !== before[i].node) expect(fresh[i].node).toBe(third);
+    // worker_shutdown_timeout: the old worker closes what it still holds, so every page reconnects by the new ring.
+    const started = Date.now();
+    await Promise.all(before.map((b) => b.closed));
+    expect(Date.now() - started).toBeLessThan(5000);
+    const again = await Promise.all(channels.map(connect));
+    expect(again.map((a) => a.node)).toEqual(fresh.map((f) => f.node));
+    for (const socket of [...fresh, ...again]) socket.ws.close();
+  });
+});
