@@ -29,7 +29,8 @@ export const DIRECTORY_VIEW_PATH = '/freeswitch/directory/';
 /** A lookup form is a few hundred bytes. */
 const MAX_FORM_BYTES = 64 * 1024;
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+/** The posted form, or why there is none: over the size limit, or the request cut off before its end. */
+function readForm(req: IncomingMessage): Promise<URLSearchParams | 'too large' | 'cut off'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -37,8 +38,8 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
       size += chunk.length;
       if (size <= MAX_FORM_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_FORM_BYTES ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', () => resolve(undefined));
+    req.on('end', () => resolve(size > MAX_FORM_BYTES ? 'too large' : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', () => resolve('cut off'));
   });
 }
 
@@ -75,7 +76,8 @@ export function createRequestHandler(options: RouteOptions): (req: IncomingMessa
         return;
       }
       void readForm(req).then((form) => {
-        if (!form) return void res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8' }).end('form too large\n');
+        if (form === 'cut off') return void res.destroy();
+        if (form === 'too large') return void res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8' }).end('form too large\n');
         const answer = answerDirectoryRequest({ ...view, store: options.store, domain: options.domain }, req.headers.authorization, form);
         res.writeHead(answer.status, answer.headers).end(answer.body);
       });

@@ -56,6 +56,13 @@ describe("the server's directory view (Django's mod_xml_curl view, for the nodes
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     expect((await post(url, 'x='.padEnd(70_000, 'y'), basic(CREDENTIALS))).status).toBe(413);
+    // A lookup cut off in the middle of its form gets nothing; the next one is answered.
+    await new Promise<void>((resolve) => {
+      const cut = request(url, { method: 'POST', headers: { 'Content-Length': '1000', Authorization: basic(CREDENTIALS) }, agent: false });
+      cut.on('error', () => resolve());
+      cut.write('section=dir', () => cut.destroy());
+      cut.on('close', () => resolve());
+    });
     const withoutCache = await post(url, lookup(A.id), basic(CREDENTIALS));
     expect(withoutCache.body).not.toContain('cacheable');
     await server.close();
@@ -200,6 +207,33 @@ describe('a node reading its directory from a URL', () => {
     expect((await login(a, A)).result).toEqual({ message: 'logged in', sessid: `s-${A.id}` });
     expect((await a.call('verto.ping', {})).result.message).toBe('PONG');
     await a.close();
+  });
+});
+
+describe('a directory that fails outright', () => {
+  let server: RunningServer;
+  afterEach(() => server.close());
+
+  it('takes a rejected lookup as "not found": the login is refused, the relay drops, and the socket goes on', async () => {
+    const store = fixtureStore();
+    // Logins find their user; the relay's user_data lookups fail.
+    const directory = { findUser: (id: string, purpose?: string) => (purpose === 'login' ? Promise.resolve(store.findUser(id)) : Promise.reject(new Error('directory down'))) };
+    const failing = { findUser: () => Promise.reject(new Error('directory down')) };
+    server = await startTestServer({ directory: failing });
+    const refused = await TestClient.open(server.vertoUrl);
+    expect((await refused.call('login', { login: A.id, passwd: A.password })).error).toEqual({ code: -32001, message: 'Login Incorrect' });
+    await refused.close();
+    await server.close();
+    server = await startTestServer({ directory });
+    const a = await TestClient.open(server.vertoUrl);
+    const b = await TestClient.open(server.vertoUrl);
+    await a.call('login', { login: A.id, passwd: A.password });
+    await b.call('login', { login: B.id, passwd: B.password });
+    const dropped = new Promise<{ reason: string }>((resolve) => server.events.once('relay-dropped', resolve));
+    expect((await a.call('verto.info', { msg: { to: B.id, body: 'eA==' } })).result.message).toBe('SENT');
+    expect((await dropped).reason).toBe('no shared channel');
+    expect((await a.call('verto.ping', {})).result.message).toBe('PONG');
+    await Promise.all([a.close(), b.close()]);
   });
 });
 
