@@ -12,6 +12,11 @@ export interface DirectoryUser {
    */
   readonly allowedMethods: string;
   readonly allowedEventChannels: string;
+  /**
+   * The `<user cacheable="…">` attribute as written, when present: FreeSWITCH keeps a lookup of this
+   * user that many ms (any other non-empty value: until restart) instead of asking the directory again.
+   */
+  readonly cacheable?: string;
 }
 
 /** The methods an issued client gets: exactly those the client uses, as the production directory grants them. */

@@ -31,11 +31,13 @@ function userFrom(node: XmlNode): DirectoryUser | undefined {
   const password = params.get('password');
   // Pointer users in groups and users without a password cannot log in with userauth; leave them out.
   if (!password) return undefined;
+  const cacheable = attr(node, 'cacheable');
   return {
     id,
     password,
     allowedMethods: params.get('jsonrpc-allowed-methods') ?? '',
     allowedEventChannels: params.get('jsonrpc-allowed-event-channels') ?? '',
+    ...(cacheable === undefined ? {} : { cacheable }),
   };
 }
 

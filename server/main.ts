@@ -1,6 +1,8 @@
 import { CredentialStore } from './credential-store';
 import { HELP, parseCliOptions, USAGE } from './cli-options';
 import { loadDirectoryFile } from './directory-file';
+import { displayUrl, UrlDirectory } from './directory-url';
+import { consoleLogger } from './logger';
 import { startServer } from './server';
 
 /** `npm start`: the whole system on one machine (page server + verto stand-in). */
@@ -25,16 +27,21 @@ async function main(): Promise<void> {
     store = loaded.store;
     domain ??= loaded.domains[0];
   }
+  const { directoryUrl } = cli;
+  const directory = directoryUrl && new UrlDirectory({ ...directoryUrl, domain: domain ?? 'localhost', logger: consoleLogger });
   const server = await startServer({
     host: cli.host,
     port: cli.port,
     domain,
     store,
+    directory,
+    directoryView: cli.directoryView,
     forceRegisterDomain: cli.forceRegisterDomain,
     limits: { rateLimit: cli.rateLimit, maxClientsPerChannel: cli.maxClientsPerChannel },
     ice: cli.ice,
   });
-  console.log(`verto-peer development server: open ${server.url}/ in two tabs`);
+  if (directoryUrl) console.log(`verto-peer development server, a node: verto on ${server.vertoUrl}/<channel>, users from ${displayUrl(directoryUrl.url)}`);
+  else console.log(`verto-peer development server: open ${server.url}/ in two tabs`);
   const stop = (signal: string): void => {
     console.log(`${signal}: dropping sockets and stopping`);
     server.close().then(

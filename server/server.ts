@@ -5,10 +5,12 @@ import { dirname, join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RelayPolicy } from './chat-relay';
 import { CredentialStore } from './credential-store';
+import type { DirectoryViewOptions } from './directory-view';
 import { createRequestHandler } from './http-routes';
 import { consoleLogger, Logger } from './logger';
 import { pageIceError, type PageIceOptions } from './page-ice';
 import { createServerEvents, ServerEvents } from './server-events';
+import type { UserDirectory } from './user-directory';
 import { DevelopmentLimits, VertoHub, VertoTiming } from './verto-hub';
 
 export interface ServerLimits extends DevelopmentLimits {
@@ -34,6 +36,13 @@ export interface ServerOptions {
   readonly forceRegisterDomain?: boolean;
   /** Channels and credentials; pass the same store to a restarted server to keep them. */
   readonly store?: CredentialStore;
+  /**
+   * Where logins and the relay find users, when not in `store`: a URL directory (server/directory-url.ts)
+   * makes this server one node of several sharing one directory; it then issues no pages.
+   */
+  readonly directory?: UserDirectory;
+  /** Also answer mod_xml_curl lookups from `store` at `POST /freeswitch/directory/`, as Django's view (off unless given). */
+  readonly directoryView?: Omit<DirectoryViewOptions, 'store' | 'domain'>;
   /** The frame cap, and limits FreeSWITCH does not have (development only, off unless given). */
   readonly limits?: Partial<ServerLimits>;
   /** Server `verto.ping` after this many ms without inbound frames. Default 30 000. */
@@ -54,7 +63,7 @@ export interface ServerOptions {
 export interface RunningServer {
   /** http://host:port */
   readonly url: string;
-  /** ws://host:port/verto */
+  /** ws://host:port/verto (any path under /verto/ works too, as mod_verto ignores the path) */
   readonly vertoUrl: string;
   readonly port: number;
   readonly store: CredentialStore;
@@ -72,6 +81,13 @@ export const DEFAULT_LIMITS: ServerLimits = { maxFrameBytes: 999_999 };
 
 /** ws's own guard, far above any frame cap: ws would close a bigger message with 1009 before we see it. */
 const WS_MAX_PAYLOAD = 64 * 1024 * 1024;
+
+/**
+ * The upgrade paths the verto endpoint takes: `/verto`, and any path below it (the pages' `/verto/<channel>`).
+ * mod_verto takes an upgrade on any path (libks ws_server_handshake keeps the request target and
+ * client_run never reads it); here the rest of the port serves pages, so only this prefix.
+ */
+export const isVertoPath = (pathname: string): boolean => pathname === '/verto' || pathname.startsWith('/verto/');
 
 /** The repository root: the nearest directory above this file with a package.json (works from server/ and build/server/). */
 export function projectRoot(from = __dirname): string {
@@ -97,7 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const hub = new VertoHub({
     domain,
     forceRegisterDomain: options.forceRegisterDomain ?? true,
-    store,
+    directory: options.directory ?? store,
     logger,
     events,
     timing: { clientReadyMs: 100, eventDelayMs: 40, closeAfterMs: 50, ...options.timing, serverPingMs: options.serverPingMs ?? 30_000 },
@@ -114,13 +130,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       domain,
       logger,
       ice,
+      pages: options.directory === undefined,
+      directoryView: options.directoryView,
     }),
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(WS_MAX_PAYLOAD, limits.maxFrameBytes + 1) });
 
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    if (path !== '/verto') {
+    if (!isVertoPath(path)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CredentialStore, DirectoryUser } from './credential-store';
-import { decideRelay, RelayPolicy } from './chat-relay';
+import type { DirectoryUser } from './credential-store';
+import { ChatEvent, decideRelay, RelayDecision, RelayPolicy } from './chat-relay';
 import { envelopeError, ERR, isRecord, JsonObject, JsonValue, Outcome, reply, request } from './json-rpc';
 import type { Logger } from './logger';
 import { loginAddress, LoginRules } from './login-address';
@@ -8,6 +8,7 @@ import { grant, Grants, isPermitted, splitPermissionValue } from './permission-l
 import { RateLimit, RateLimiter } from './rate-limiter';
 import type { ServerEvents } from './server-events';
 import { SessionRegistry } from './session-registry';
+import { isPending, UserDirectory } from './user-directory';
 import { firedChat } from './verto-msg';
 
 /** The socket side the hub needs; `server.ts` adapts a `ws` WebSocket to it. */
@@ -46,7 +47,8 @@ export interface DevelopmentLimits {
 }
 
 export interface HubOptions extends LoginRules {
-  readonly store: CredentialStore;
+  /** The users of `domain`: a `CredentialStore` (answers at once) or a URL directory (may answer later). */
+  readonly directory: UserDirectory;
   readonly logger: Logger;
   readonly events: ServerEvents;
   readonly timing: VertoTiming;
@@ -68,6 +70,13 @@ interface Session {
   /** Punted, refused or over a limit: inbound frames are ignored until the socket is gone. */
   closing: boolean;
   pingTimer?: NodeJS.Timeout;
+  /**
+   * Frames that arrived while a login waits for the directory: mod_verto reads one socket in one
+   * thread, so they are processed after it, in order.
+   */
+  held?: string[];
+  /** The relay decision of an earlier peer message of this socket still waits for the directory: later ones queue behind it. */
+  relayTail?: Promise<void>;
 }
 
 /** Inbound side of one connection, handed to the transport. */
@@ -79,6 +88,8 @@ export interface SessionHandle {
 }
 
 type AuthedSession = Session & { user: DirectoryUser; uid: string; methods: Grants; channels: Grants };
+/** The directory's answers for the logins of one frame, gathered before it is processed. */
+type FoundUsers = ReadonlyMap<string, DirectoryUser | undefined>;
 type Handler = (session: AuthedSession, params: JsonObject | undefined) => Outcome;
 
 const isAuthed = (session: Session): session is AuthedSession => session.user !== undefined && session.uid !== undefined && session.methods !== undefined && session.channels !== undefined;
@@ -158,6 +169,16 @@ export class VertoHub {
       session.socket.close(1008, 'message rate limit exceeded');
       return;
     }
+    if (session.held) {
+      session.held.push(text);
+      return;
+    }
+    this.handleText(session, text);
+  }
+
+  /** One frame: parsed, its logins looked up (waiting for the directory if it answers later), then processed. */
+  private handleText(session: Session, text: string): void {
+    if (session.closing) return;
     // `#` frames are mod_verto's speed-test side protocol, never JSON-RPC.
     if (text.startsWith('#')) return this.debug(session, 'ignored # frame');
     let parsed: JsonValue;
@@ -167,17 +188,59 @@ export class VertoHub {
       this.debug(session, 'frame is not JSON');
       return this.write(session, envelopeError(null, ERR.invalidRequest));
     }
+    const found = new Map<string, DirectoryUser | undefined>();
+    const waiting: Promise<void>[] = [];
+    for (const id of this.loginIds(session, Array.isArray(parsed) ? parsed : [parsed])) {
+      const lookup = this.options.directory.findUser(id, 'login');
+      if (!isPending(lookup)) found.set(id, lookup);
+      else waiting.push(lookup.then((user) => void found.set(id, user), () => void found.set(id, undefined)));
+    }
+    if (waiting.length === 0) return this.processFrame(session, parsed, found);
+    session.held = [];
+    void Promise.all(waiting).then(() => {
+      this.processFrame(session, parsed, found);
+      const held = session.held ?? [];
+      session.held = undefined;
+      this.release(session, held);
+    });
+  }
+
+  /** Processes frames held during a lookup; one that waits for the directory in turn holds the rest again. */
+  private release(session: Session, frames: readonly string[]): void {
+    for (const [index, text] of frames.entries()) {
+      this.handleText(session, text);
+      if (session.held) {
+        session.held.push(...frames.slice(index + 1));
+        return;
+      }
+    }
+  }
+
+  /** The ids of the logins a frame may authenticate with (a superset: the auth gate decides), in the directory domain. */
+  private loginIds(session: Session, items: readonly JsonValue[]): Set<string> {
+    const ids = new Set<string>();
+    for (const item of items) {
+      if (!isRecord(item) || !isRecord(item.params) || (session.user && item.method !== 'login')) continue;
+      const { login, passwd } = item.params;
+      if (!nonEmpty(login) || !nonEmpty(passwd)) continue;
+      const address = loginAddress(login, this.options);
+      if (address?.domain === this.options.domain) ids.add(address.id);
+    }
+    return ids;
+  }
+
+  private processFrame(session: Session, parsed: JsonValue, found: FoundUsers): void {
     if (Array.isArray(parsed)) {
       // Batch: one reply per element that produces one; mod_verto adds no sessid inside.
-      const replies = parsed.map((item) => this.process(session, item, true)).filter((r): r is JsonObject => r !== undefined);
+      const replies = parsed.map((item) => this.process(session, item, true, found)).filter((r): r is JsonObject => r !== undefined);
       if (replies.length > 0) this.write(session, replies);
       return;
     }
-    const single = this.process(session, parsed, false);
+    const single = this.process(session, parsed, false, found);
     if (single) this.write(session, single);
   }
 
-  private process(session: Session, message: JsonValue, inBatch: boolean): JsonObject | undefined {
+  private process(session: Session, message: JsonValue, inBatch: boolean, found: FoundUsers): JsonObject | undefined {
     if (session.closing) return undefined;
     if (!isRecord(message)) return envelopeError(null, ERR.invalidMessage);
     const id = message.id ?? null;
@@ -187,7 +250,7 @@ export class VertoHub {
     const method = typeof message.method === 'string' ? message.method : undefined;
     const params = isRecord(message.params) ? message.params : undefined;
     if (!session.user || method === 'login') {
-      const refused = this.authenticate(session, message);
+      const refused = this.authenticate(session, message, found);
       if (refused) return reply(id, refused);
     }
     const handler = method !== undefined && Object.hasOwn(this.handlers, method) ? this.handlers[method] : undefined;
@@ -209,7 +272,7 @@ export class VertoHub {
   }
 
   /** The auth gate, run with this request's own params; returns the refusal, or undefined once logged in. */
-  private authenticate(session: Session, message: JsonObject): Outcome | undefined {
+  private authenticate(session: Session, message: JsonObject, found: FoundUsers): Outcome | undefined {
     if (message.params === undefined) return { error: { ...ERR.missingParams } };
     const params = isRecord(message.params) ? message.params : {};
     if (!nonEmpty(params.login)) return { error: { ...ERR.authRequired } };
@@ -223,7 +286,7 @@ export class VertoHub {
     if (!nonEmpty(params.passwd)) return refuse(ERR.missingPasswd);
     const address = loginAddress(params.login, this.options);
     if (!address) return refuse(ERR.improperCredentials);
-    const user = address.domain === this.options.domain ? this.options.store.findUser(address.id) : undefined;
+    const user = address.domain === this.options.domain ? found.get(address.id) : undefined;
     if (!user) return refuse(ERR.loginIncorrect);
     if (user.password !== params.passwd) return refuse(ERR.authFailure);
     if (!session.user && this.channelFull(user)) {
@@ -267,7 +330,7 @@ export class VertoHub {
     if (cap === undefined) return false;
     const uid = this.userId(user);
     const channelsOf = (u: DirectoryUser | undefined): string[] => splitPermissionValue(u?.allowedEventChannels ?? '').filter((c) => c !== '__ANY__');
-    const others = this.registry.logins().filter((login) => login !== uid).map((login) => channelsOf(this.options.store.findUser(login.split('@')[0])));
+    const others = this.registry.logins().filter((login) => login !== uid).map((login) => channelsOf(this.registry.sessionsOf(login)[0]?.user));
     return channelsOf(user).some((channel) => others.filter((channels) => channels.includes(channel)).length >= cap);
   }
 
@@ -358,25 +421,58 @@ export class VertoHub {
     if (!('msg' in params)) return { result: {} };
     const chat = firedChat(params.msg);
     if (!chat) return { error: { message: 'INVALID MESSAGE to and body params required' } };
-    const lookup = (address: string): string | undefined => {
-      const at = address.indexOf('@');
-      return address.slice(at + 1) === this.options.domain ? this.options.store.findUser(address.slice(0, at))?.allowedEventChannels : undefined;
-    };
     // The event names the sender as it is now, even if the socket logs in as someone else before delivery.
-    const from = session.uid;
-    const event = { from, fromUser: session.user.id, fromHost: this.options.domain, to: chat.to, body: chat.body };
-    for (let copy = 0; copy < chat.copies; copy += 1) {
-      const decision = decideRelay(event, lookup, this.options.relay.policy);
-      if (!decision.deliver) {
-        this.log(session, `relay to ${chat.to} dropped: ${decision.reason}`);
-        this.options.events.emit('relay-dropped', { from, to: chat.to, reason: decision.reason });
-      } else {
-        const { delayMs, jitterMs } = this.options.relay;
-        this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, from, decision.target, chat.body));
-      }
-    }
+    const event: ChatEvent = { from: session.uid, fromUser: session.user.id, fromHost: this.options.domain, to: chat.to, body: chat.body };
+    for (let copy = 0; copy < chat.copies; copy += 1) this.relay(session, event);
     // SENT only means "event fired", whatever happens to the message.
     return { result: { message: 'SENT' } };
+  }
+
+  /** One MESSAGE event through the hook: decided now when the directory answers from memory, else in order behind this socket's earlier ones. */
+  private relay(session: Session, event: ChatEvent): void {
+    const act = (decision: RelayDecision): void => {
+      if (!decision.deliver) {
+        this.log(session, `relay to ${event.to} dropped: ${decision.reason}`);
+        this.options.events.emit('relay-dropped', { from: event.from, to: event.to, reason: decision.reason });
+        return;
+      }
+      const { delayMs, jitterMs } = this.options.relay;
+      this.later(delayMs + Math.random() * jitterMs, () => this.deliverChat(session, event.from, decision.target, event.body));
+    };
+    let decided: Promise<RelayDecision>;
+    if (session.relayTail) {
+      decided = session.relayTail.then(() => this.decide(event));
+    } else {
+      const now = this.decide(event);
+      if (!(now instanceof Promise)) return act(now);
+      decided = now;
+    }
+    const tail = decided.then(act);
+    session.relayTail = tail;
+    void tail.then(() => {
+      if (session.relayTail === tail) session.relayTail = undefined;
+    });
+  }
+
+  /** The hook's decision, with its two `user_data` lookups (sender, target) through the directory. */
+  private decide(event: ChatEvent): RelayDecision | Promise<RelayDecision> {
+    const known = new Map<string, string | undefined>();
+    const waiting: Promise<void>[] = [];
+    const lookup = (address: string): string | undefined => {
+      if (known.has(address)) return known.get(address);
+      const at = address.indexOf('@');
+      const found = address.slice(at + 1) === this.options.domain ? this.options.directory.findUser(address.slice(0, at), 'user_data') : undefined;
+      if (!isPending(found)) {
+        known.set(address, found?.allowedEventChannels);
+        return found?.allowedEventChannels;
+      }
+      known.set(address, undefined);
+      waiting.push(found.then((user) => void known.set(address, user?.allowedEventChannels), () => undefined));
+      return undefined;
+    };
+    const decision = decideRelay(event, lookup, this.options.relay.policy);
+    if (waiting.length === 0) return decision;
+    return Promise.all(waiting).then(() => decideRelay(event, (address) => known.get(address), this.options.relay.policy));
   }
 
   /** mod_verto's chat interface: every logged-in socket whose login is exactly `target` gets the same request. */

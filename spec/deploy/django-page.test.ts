@@ -10,7 +10,8 @@ import { PYTHON, REPO, requireInterpreter, run } from './support/interpreters';
 const DJANGO_HINT = "the Django tests need Debian's /usr/bin/python3 with Django (apt-get install python3-django; bash .ci/run installs it)";
 
 const CONFIG = {
-  vertoUrl: '/verto',
+  // page_config appends the channel: nginx hashes on it (deploy/nginx).
+  vertoUrl: '/verto/7c1d6a0e-62d0-4ed8-8cbb-4b7a8f61094d',
   channelId: '7c1d6a0e-62d0-4ed8-8cbb-4b7a8f61094d',
   login: 'ef5a7e82-d675-440a-b1ce-3278006b89be@pbx.example.org',
   password: 'de6980d8-ee66-4c68-9ec4-3a2c5e66b6c9',
@@ -176,6 +177,8 @@ describe('verto_peer.page.page_config', () => {
       { domain: 'pbx.example.org', args: { ...args, channel_id: 'c1,c2' } },
       { domain: 'pbx.example.org', args: { ...args, ice_transport_policy: 'relay' } },
       { domain: 'pbx.example.org', args: { ...args, ice_transport_policy: 'direct' } },
+      { domain: 'pbx.example.org', args: { ...args, verto_url: 'wss://example.org/ws/' } },
+      { domain: 'pbx.example.org', args: { ...args, verto_url: '/verto?channel=x' } },
     ]);
   });
 
@@ -192,6 +195,12 @@ describe('verto_peer.page.page_config', () => {
     expect(outcomes[5].config).toEqual({ ...CONFIG, iceServers: [], iceTransportPolicy: 'relay' });
     expect(Object.keys(outcomes[5].config ?? {})).toEqual(['vertoUrl', 'channelId', 'login', 'password', 'iceServers', 'iceTransportPolicy', 'indexUrl']);
     expect(outcomes[6].error).toBe('ValueError: ice_transport_policy must be None, "all" or "relay"');
+  });
+
+  it('puts the channel id into the verto URL as its last path segment, after a path or an absolute wss:// URL', () => {
+    expect(outcomes[0].config?.vertoUrl).toBe(`/verto/${args.channel_id}`);
+    expect(outcomes[7].config?.vertoUrl).toBe(`wss://example.org/ws/${args.channel_id}`);
+    expect(outcomes[8].error).toBe('ValueError: verto_url must be a path or URL without query or fragment: the channel id is appended');
   });
 
   it('refuses ids FreeSWITCH and the relay could not use', () => {

@@ -221,22 +221,3 @@ describe('the directory document rendered by Django (mod_xml_curl reply)', () =>
     expect(result.stderr).toMatch(/render_directory\.py: invalid/);
   });
 });
-
-describe('nginx snippet', () => {
-  const conf = read('deploy/nginx/verto-peer.conf').replace(/#.*$/gm, '');
-
-  it('proxies the upgrade to the loopback verto port', () => {
-    expect(conf).toMatch(/proxy_pass\s+http:\/\/127\.0\.0\.1:8081;/);
-    expect(conf).toMatch(/proxy_http_version\s+1\.1;/);
-    expect(conf).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
-    expect(conf).toMatch(/proxy_set_header\s+Connection\s+\$connection_upgrade;/);
-  });
-
-  it('keeps idle sockets open well past the 40-50 s client keepalive', () => {
-    for (const directive of ['proxy_read_timeout', 'proxy_send_timeout']) {
-      const match = new RegExp(`${directive}\\s+(\\d+)s;`).exec(conf);
-      expect(match).not.toBeNull();
-      expect(Number(match?.[1])).toBeGreaterThanOrEqual(90);
-    }
-  });
-});

@@ -1,3 +1,4 @@
+import { directoryDocument } from '../../server/directory-view';
 import { PYTHON, requireInterpreter, run } from './support/interpreters';
 import { ALLOWED_METHODS, CALL_CONTEXT } from './support/locked-down';
 import { directoryUsers, findAll, attr, parseXml } from './support/xml';
@@ -9,11 +10,13 @@ interface Reply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly error?: string;
 }
 interface Case {
   readonly post?: Record<string, string>;
   readonly auth: string | null;
   readonly method?: 'GET' | 'POST';
+  readonly settings?: Record<string, unknown>;
 }
 
 /** All cases go through one Python process: Django starts once. */
@@ -46,7 +49,35 @@ describe('verto_peer.views.xml_curl_directory', () => {
       { post: login('u1'), auth: null },
       { post: login('u1'), auth: 'freeswitch:wrong' },
       { post: login('u1'), auth: AUTH, method: 'GET' },
+      { post: login('u1'), auth: AUTH, settings: { VERTO_PEER_DIRECTORY_CACHE_MS: 0 } },
+      { post: login('u1'), auth: AUTH, settings: { VERTO_PEER_DIRECTORY_CACHE_MS: 5000 } },
+      { post: login('u1'), auth: AUTH, settings: { VERTO_PEER_DIRECTORY_CACHE_MS: 'true' } },
+      { post: login('u1'), auth: AUTH, settings: { VERTO_PEER_DIRECTORY_CACHE_MS: -1 } },
     ]);
+  });
+
+  const cacheable = (reply: Reply): Array<string | undefined> => findAll(parseXml(reply.body), 'user').map((u) => attr(u, 'cacheable'));
+
+  it('marks the users it answers cacheable for VERTO_PEER_DIRECTORY_CACHE_MS (default 60 s), so a node asks once per lifetime', () => {
+    expect(cacheable(replies[0])).toEqual(['60000']);
+    expect(cacheable(replies[1])).toEqual(['60000']);
+    expect(cacheable(replies[11])).toEqual(['5000']);
+    // 0: no attribute, every lookup reaches Django.
+    expect(cacheable(replies[10])).toEqual([undefined]);
+    expect(replies[10].body).not.toContain('cacheable');
+  });
+
+  it('refuses a lifetime FreeSWITCH would read as "forever" or that is not one', () => {
+    expect(replies[12].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DIRECTORY_CACHE_MS must be a whole number/);
+    expect(replies[13].error).toMatch(/^ImproperlyConfigured: VERTO_PEER_DIRECTORY_CACHE_MS/);
+  });
+
+  it("is what the development server's directory view answers for the same user (its nodes read Django's shape)", () => {
+    const user = { id: 'u1', password: `p<&>'"`, allowedMethods: ALLOWED_METHODS, allowedEventChannels: 'c1' };
+    const ours = directoryDocument('pbx.example.org', [user], 60_000);
+    expect(directoryUsers(parseXml(ours))).toEqual(directoryUsers(parseXml(replies[0].body)));
+    expect(cacheable({ ...replies[0], body: ours })).toEqual(cacheable(replies[0]));
+    expect(notFound({ ...replies[2], body: directoryDocument('pbx.example.org', [], 60_000) })).toBe(true);
   });
 
   it('answers a login lookup with the user, exactly the client\'s methods and the rejecting context, as XML', () => {

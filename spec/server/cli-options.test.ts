@@ -6,6 +6,8 @@ describe('command line', () => {
       host: '127.0.0.1',
       port: 8080,
       directory: undefined,
+      directoryUrl: undefined,
+      directoryView: undefined,
       domain: undefined,
       forceRegisterDomain: true,
       rateLimit: undefined,
@@ -30,6 +32,37 @@ describe('command line', () => {
     });
     expect(() => parseCliOptions(['--rate-limit', '0'], {})).toThrow(/invalid --rate-limit "0"/);
     expect(() => parseCliOptions(['--max-clients-per-channel', 'many'], {})).toThrow(/invalid --max-clients-per-channel "many".*\nusage:/s);
+  });
+
+  it('makes a node reading its directory from a URL (timeout as xml_curl.conf.xml), or a server serving its users to the nodes (cacheable as Django)', () => {
+    expect(parseCliOptions(['--directory-url', 'http://127.0.0.1:8000/freeswitch/directory/'], {})).toMatchObject({
+      directoryUrl: { url: 'http://127.0.0.1:8000/freeswitch/directory/', credentials: undefined, timeoutMs: 5000 },
+      directoryView: undefined,
+    });
+    const node = parseCliOptions(['--directory-url', 'https://d.example/x', '--directory-timeout', '2'], { VERTO_PEER_DIRECTORY_CREDENTIALS: 'freeswitch:s3cret' });
+    expect(node.directoryUrl).toEqual({ url: 'https://d.example/x', credentials: 'freeswitch:s3cret', timeoutMs: 2000 });
+    expect(parseCliOptions(['--directory-url', 'http://d/', '--directory-credentials', 'a:b'], { VERTO_PEER_DIRECTORY_CREDENTIALS: 'env:x' }).directoryUrl?.credentials).toBe('a:b');
+    expect(parseCliOptions(['--xml-curl-credentials', 'freeswitch:s3cret'], {}).directoryView).toEqual({ credentials: 'freeswitch:s3cret', cacheableMs: 60_000 });
+    expect(parseCliOptions(['--directory-cacheable', '0'], { VERTO_PEER_XML_CURL_CREDENTIALS: 'f:s' }).directoryView).toEqual({ credentials: 'f:s', cacheableMs: 0 });
+    for (const flag of ['--directory-url', '--directory-credentials', '--directory-timeout', '--xml-curl-credentials', '--directory-cacheable']) expect(HELP).toContain(flag);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--directory-url', 'file:/etc/passwd'], /^invalid --directory-url "file:\/etc\/passwd": an http:\/\/ or https:\/\/ URL\nusage:/],
+    [['--directory-url', 'http://d/', '--directory', 'users.xml'], /^give --directory or --directory-url, not both/],
+    [['--directory-credentials', 'a:b'], /^--directory-credentials and --directory-timeout need --directory-url/],
+    [['--directory-url', 'http://d/', '--directory-timeout', '0'], /^invalid --directory-timeout "0"/],
+    [['--directory-url', 'http://d/', '--directory-credentials', 'no-colon'], /^invalid --directory-credentials: USER:PASSWORD expected/],
+    [['--xml-curl-credentials', 'no-colon'], /^invalid --xml-curl-credentials: USER:PASSWORD expected/],
+    [['--directory-cacheable', '1000'], /^--directory-cacheable needs --xml-curl-credentials/],
+    [['--xml-curl-credentials', 'a:b', '--directory-cacheable', 'soon'], /^invalid --directory-cacheable "soon": milliseconds, 0 for none/],
+    [['--xml-curl-credentials', 'a:b', '--directory-url', 'http://d/'], /^a --directory-url node serves no directory/],
+  ])('refuses the directory options %j with a clear message', (argv, message) => {
+    expect(() => parseCliOptions(argv, {})).toThrow(message);
+  });
+
+  it('never puts a credential into its messages', () => {
+    expect(() => parseCliOptions(['--directory-url', 'http://d/', '--directory-credentials', 'secretvalue'], {})).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secretvalue') }));
   });
 
   it('explains every option, and says which limits are development-only', () => {

@@ -63,7 +63,8 @@ describe('pages: the Django stand-in', () => {
     expect(element?.getAttribute('type')).toBe('application/json');
     const config = JSON.parse(element?.textContent ?? '');
     // The login as the client sends it, id@domain; the issued user may use only the methods the client uses.
-    expect(config).toEqual({ vertoUrl: '/verto', channelId, login: expect.stringMatching(/^[0-9a-f-]{36}@localhost$/), password: expect.any(String), iceServers: [], indexUrl: '/' });
+    // The channel in the verto path, for the proxy's channel affinity (deploy/nginx).
+    expect(config).toEqual({ vertoUrl: `/verto/${channelId}`, channelId, login: expect.stringMatching(/^[0-9a-f-]{36}@localhost$/), password: expect.any(String), iceServers: [], indexUrl: '/' });
     const id = config.login.split('@')[0];
     expect(store.findUser(id)).toEqual({
       id,
@@ -73,7 +74,7 @@ describe('pages: the Django stand-in', () => {
     });
     expect(JSON.parse(configOf(second.body).element?.textContent ?? '').login).not.toBe(config.login);
     // Exactly Django's output: Python separators, the bundle's script tag kept.
-    expect(first.body).toContain(`<script id="channel-config" type="application/json">{"vertoUrl": "/verto", "channelId": "${channelId}"`);
+    expect(first.body).toContain(`<script id="channel-config" type="application/json">{"vertoUrl": "/verto/${channelId}", "channelId": "${channelId}"`);
     expect(first.body).toContain('<script defer src="/static/verto-peer.js"></script>');
   });
 

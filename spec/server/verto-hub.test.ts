@@ -39,7 +39,7 @@ describe('the hub over abstract sockets: every way a session ends leaves the reg
     hub = new VertoHub({
       domain: 'localhost',
       forceRegisterDomain: true,
-      store: fixtureStore(),
+      directory: fixtureStore(),
       logger: silentLogger,
       events,
       timing: { clientReadyMs: 1, eventDelayMs: 1, closeAfterMs: 1, serverPingMs: 30_000 },

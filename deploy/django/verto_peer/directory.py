@@ -15,6 +15,13 @@ ALLOWED_METHODS = ("verto.subscribe", "verto.broadcast", "verto.info", "verto.pi
 # Set on each user (user_context), because a user's own variable wins over its domain's.
 CALL_CONTEXT = "verto-peer"
 
+# How long a FreeSWITCH node keeps a user it looked up before asking again (the <user cacheable>
+# attribute, in ms: switch_xml_locate_user_merged in FreeSWITCH's src/switch_xml.c). The login and
+# the relay's two user_data lookups per peer message share that entry, so a call setup costs
+# Django no request; a revoked page keeps working on a node for at most this long (deploy/README.md,
+# "The directory cache").
+DEFAULT_CACHE_MS = 60000
+
 # The same rule the chat relay applies: no separators, quotes or spaces.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 # XML 1.0 cannot carry these even escaped.
@@ -36,12 +43,26 @@ def directory_domain():
     return domain
 
 
-def directory_xml(domain, users):
+def directory_cache_ms():
+    """Setting VERTO_PEER_DIRECTORY_CACHE_MS: the users' cacheable lifetime in ms (default
+    DEFAULT_CACHE_MS); 0 writes no attribute, so every lookup reaches Django."""
+    value = getattr(settings, "VERTO_PEER_DIRECTORY_CACHE_MS", DEFAULT_CACHE_MS)
+    # Never anything but digits: FreeSWITCH caches any other value until it restarts.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ImproperlyConfigured("VERTO_PEER_DIRECTORY_CACHE_MS must be a whole number of "
+                                   "milliseconds (0: no cache)")
+    return value
+
+
+def directory_xml(domain, users, cache_ms=0):
     """users: iterable of dicts {"id", "password", "channels": [channel id, ...]}. An empty
-    list gives FreeSWITCH's "not found" result, which makes the login fail cleanly."""
+    list gives FreeSWITCH's "not found" result, which makes the login fail cleanly. cache_ms > 0
+    marks each user cacheable for that many ms."""
     users = list(users)
     if not valid_id(domain):
         raise ValueError("invalid domain")
+    if isinstance(cache_ms, bool) or not isinstance(cache_ms, int) or cache_ms < 0:
+        raise ValueError("invalid cache lifetime")
     for user in users:
         if not valid_id(user["id"]) or not all(valid_id(c) for c in user["channels"]):
             raise ValueError("invalid user or channel id")
@@ -52,4 +73,5 @@ def directory_xml(domain, users):
         "users": users,
         "methods": ",".join(ALLOWED_METHODS),
         "context": CALL_CONTEXT,
+        "cache_ms": cache_ms,
     })

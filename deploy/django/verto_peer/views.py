@@ -9,6 +9,8 @@ Settings:
   VERTO_PEER_DIRECTORY_LOOKUP      dotted path of lookup(user_id, domain) returning
                                    {"password": str, "channels": [channel id, ...]} or None;
                                    called only for VERTO_PEER_DOMAIN
+  VERTO_PEER_DIRECTORY_CACHE_MS    how long each node keeps a user it was given (the cacheable
+                                   attribute); default 60000, 0 for no cache
 """
 import base64
 import binascii
@@ -20,7 +22,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .directory import directory_domain, directory_xml
+from .directory import directory_cache_ms, directory_domain, directory_xml
 
 
 def _authorized(request):
@@ -56,7 +58,7 @@ def xml_curl_directory(request):
         return response
     domain, users = _users(request.POST)
     try:
-        body = directory_xml(domain, users)
+        body = directory_xml(domain, users, directory_cache_ms() if users else 0)
     except ValueError:
         # ids FreeSWITCH could not use anyway (separators, spaces): the user does not exist
         body = directory_xml("invalid", [])

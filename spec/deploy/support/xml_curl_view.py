@@ -1,9 +1,10 @@
 """Drives verto_peer.views.xml_curl_directory with Django's RequestFactory (no server, no project).
-stdin: JSON list of {"post": {...}, "auth": "user:password" or null, "method": "POST"|"GET"}
-stdout: JSON list of {"status", "contentType", "body"}"""
+stdin: JSON list of {"post": {...}, "auth": "user:password" or null, "method": "POST"|"GET",
+                     "settings": {setting overrides for this case}}
+stdout: JSON list of {"status", "contentType", "body"}, or {"error": "<exception class>: <message>"}"""
 import base64
 
-from django_cases import run_cases
+from django_cases import outcome, run_cases
 
 # The directory the lookup answers from: u1 in channel c1; u2's site data is unusable (a comma).
 # The site would also answer u1 in another domain: the view must not ask it (VERTO_PEER_DOMAIN).
@@ -19,7 +20,7 @@ def lookup(user_id, domain):
 
 
 def handler():
-    from django.test import RequestFactory
+    from django.test import RequestFactory, override_settings
     from verto_peer.views import xml_curl_directory
 
     factory = RequestFactory()
@@ -29,7 +30,11 @@ def handler():
         if case.get("auth") is not None:
             extra["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(case["auth"].encode()).decode()
         make = factory.get if case.get("method") == "GET" else factory.post
-        response = xml_curl_directory(make("/freeswitch/directory/", case.get("post", {}), **extra))
+        with override_settings(**case.get("settings", {})):
+            result = outcome("response", lambda: xml_curl_directory(make("/freeswitch/directory/", case.get("post", {}), **extra)))
+        if "error" in result:
+            return result
+        response = result["response"]
         return {"status": response.status_code, "contentType": response.get("Content-Type", ""),
                 "body": response.content.decode("utf-8")}
 
