@@ -56,6 +56,8 @@ export interface MediaFlags {
   readonly camera: boolean;
 }
 export const MEDIA_ON: MediaFlags = { mic: true, camera: true };
+/** Our microphone and camera in this call as the person set them, with the `seq` last told (0: nothing told yet). */
+export const localMedia = (call: Call): MediaFlags & { readonly seq: number } => call.local ?? { ...MEDIA_ON, seq: 0 };
 
 export interface PeerState {
   readonly selfId: string;

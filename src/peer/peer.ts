@@ -30,7 +30,7 @@ import type { CallAlert, PeerView } from '../view/ui-types';
 import { callConnection$, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
-import { MEDIA_ON, initialState, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
+import { MEDIA_ON, initialState, localMedia, type MediaFlags, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
 import { callAlert, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
@@ -167,7 +167,10 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         ),
         client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
       );
-    const flagsOfState = (st: PeerState, key: CallKey) => (st.call?.callId === key.callId ? { mic: st.call.local?.mic ?? true, camera: st.call.local?.camera ?? true } : MEDIA_ON);
+    const flagsOfState = (st: PeerState, key: CallKey): MediaFlags => {
+      const { mic, camera } = st.call?.callId === key.callId ? localMedia(st.call) : MEDIA_ON;
+      return { mic, camera };
+    };
     /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
     const flagsOf = (key: CallKey) =>
       defer(() => steps$.pipe(map((step) => step.state), startWith(last), map((st) => flagsOfState(st, key)), distinctUntilChanged(sameJson)));

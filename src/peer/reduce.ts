@@ -10,8 +10,8 @@ import {
   NOTICE_MS,
   OFFER_TIMEOUT_MS,
   PEER_EXPIRY_MS,
-  MEDIA_ON,
   RING_TIMEOUT_MS,
+  localMedia,
   stopped,
   type Call,
   type Effect,
@@ -33,7 +33,7 @@ const same = (state: PeerState): Step => ({ state, effects: [] });
  * after an interruption or the peer's re-subscribe, as the message may have been lost).
  */
 function tellMedia(s: PeerState, call: Call, force: boolean): Step {
-  const local = call.local ?? { ...MEDIA_ON, seq: 0 };
+  const local = localMedia(call);
   const changed = local.seq > 0 || !local.mic || !local.camera;
   if (call.phase !== 'connected' || !(force || changed)) return same({ ...s, call });
   const seq = local.seq + 1;
@@ -47,7 +47,7 @@ function toggle(s: PeerState, which: 'mic' | 'camera'): Step {
   const call = s.call;
   // Ringing has no media of ours yet; an audio-only call has no camera to turn on.
   if (call === null || call.phase === 'ringing' || (which === 'camera' && call.audioOnly)) return same(s);
-  const local = call.local ?? { ...MEDIA_ON, seq: 0 };
+  const local = localMedia(call);
   return tellMedia(s, { ...call, local: { ...local, [which]: !local[which] } }, true);
 }
 
