@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTurnserverConf, renderTurnserverConf } from '../../spec/deploy/support/turnserver-conf';
 import { ROOT } from './bundle';
+import { stopper } from './child-process';
 
 /** Debian's coturn; TURNSERVER_PATH overrides. */
 export const TURNSERVER_PATH = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
@@ -90,22 +91,13 @@ export async function startCoturn(address: ReturnType<typeof coturnAddress>): Pr
   writeFileSync(confPath, testConf(port, secret, dir), { mode: 0o600 });
   const log: string[] = [];
   const child: ChildProcess = spawn(TURNSERVER_PATH, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = stopper(child, dir);
   let spawnError: Error | null = null;
   child.once('error', (error) => {
     spawnError = error;
   });
   for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => log.push(...chunk.toString('utf8').split('\n').filter((l) => l !== '')));
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
 
   const deadline = Date.now() + 10_000;
   while (!(await stunAnswers(port, 250))) {
