@@ -82,3 +82,36 @@ describe('peerPort over a Promise-based RTCPeerConnection', () => {
     expect(peerPort(new FakePeerConnection({}, { clock: realClock, link: new FakeLink() }) as unknown as RTCPeerConnection).stats).toBeUndefined();
   });
 });
+
+describe('peerPort.replaceTrack', () => {
+  /** Only what replaceTrack reads: transceivers with a receiver's kind and a sender that records its track. */
+  const transceiversOf = (...kinds: ('audio' | 'video')[]) => {
+    const sent: Record<string, MediaStreamTrack | null | undefined> = {};
+    const transceivers = kinds.map((kind) => ({
+      currentDirection: 'sendrecv',
+      receiver: { track: { kind } },
+      sender: {
+        replaceTrack: (track: MediaStreamTrack | null) => {
+          sent[kind] = track;
+          return Promise.resolve();
+        },
+      },
+    }));
+    const pc = Object.assign(new EventTarget(), { getTransceivers: () => transceivers }) as unknown as RTCPeerConnection;
+    return { port: peerPort(pc), sent };
+  };
+
+  it('puts the track on the sender of its kind, and null quiets it', async () => {
+    const { port, sent } = transceiversOf('audio', 'video');
+    const camera = asTrack(new FakeTrack('video'));
+    await firstValueFrom(port.replaceTrack('video', camera), { defaultValue: undefined });
+    expect(sent).toEqual({ video: camera });
+    await firstValueFrom(port.replaceTrack('video', null), { defaultValue: undefined });
+    expect(sent).toEqual({ video: null });
+  });
+
+  it('errors when the call has no sender of that kind (an audio-only call)', async () => {
+    const { port } = transceiversOf('audio');
+    await expect(firstValueFrom(port.replaceTrack('video', null), { defaultValue: undefined })).rejects.toThrow('this call has no video sender');
+  });
+});

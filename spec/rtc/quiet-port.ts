@@ -10,6 +10,7 @@ export const quietPort = (overrides: Partial<PeerPort>): PeerPort => ({
   setLocal: () => NEVER,
   addCandidate: () => NEVER,
   addTrack: () => undefined,
+  replaceTrack: () => NEVER,
   restartIce: () => undefined,
   close: () => undefined,
   candidates$: NEVER,

@@ -16,6 +16,11 @@ export interface PeerPort {
   /** `null` means end of candidates. */
   addCandidate(candidate: RTCIceCandidateInit | null): Observable<void>;
   addTrack(track: MediaStreamTrack, stream: MediaStream): void;
+  /**
+   * Puts `track` (`null`: nothing, the sender goes quiet) on the sender of that kind, with no
+   * renegotiation: camera off and on, screen sharing, a device switch. Errors if the call has no such sender.
+   */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Observable<void>;
   restartIce(): void;
   close(): void;
   /** One getStats() reading, as the report's entries (src/rtc/call-stats.ts reads them). */
@@ -54,6 +59,13 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
     addTrack: (track, stream) => {
       pc.addTrack(track, stream);
     },
+    // Found by the receiver's kind, which stays fixed while the sender's track comes and goes.
+    replaceTrack: (kind, track) =>
+      defer(async () => {
+        const transceiver = pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+        if (transceiver === undefined) throw new Error(`this call has no ${kind} sender`);
+        await transceiver.sender.replaceTrack(track);
+      }),
     restartIce: () => pc.restartIce(),
     // Only where the connection can report (the test fakes cannot; then there is nothing to poll).
     ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
