@@ -52,6 +52,8 @@ scenario('axe finds no serious or critical violation: idle, ringing on both side
   await alice.peer.call('Bob');
   await bob.peer.waitForDialog('Alice is calling');
   await alice.peer.waitForStatus(/^Calling Bob…$/);
+  // A mouse click's focus is not carried into the redrawn menu (Enter would press an unseen Cancel, later Hang up).
+  expect(await alice.page.evaluate(() => document.activeElement === document.body)).toBe(true);
   await check(report, 'ringing', [alice, bob]);
 
   await bob.peer.accept();

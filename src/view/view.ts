@@ -139,12 +139,13 @@ export class View implements PeerView {
   }
 
   /**
-   * Replaces a container's entries; if one of them had the focus, it goes to the new entry with the
-   * same intent (and peer), else to the one in the same place: a keyboard user is not dropped to the page.
+   * Replaces a container's entries; if one of them had the keyboard's focus, it goes to the new entry with
+   * the same intent (and peer), else to the one in the same place: a keyboard user is not dropped to the page.
+   * A focus left by a mouse click is not carried (Enter or Space would then press, unseen, e.g. Hang up).
    */
   private replaceKeepingFocus(container: HTMLElement, entries: readonly HTMLElement[]): void {
     const focused = this.doc.activeElement;
-    const old = focused instanceof HTMLElement && focused.parentElement === container ? focused : null;
+    const old = focused instanceof HTMLElement && focused.parentElement === container && focused.matches(':focus-visible') ? focused : null;
     const index = old === null ? -1 : Array.from(container.children).indexOf(old);
     container.replaceChildren(...entries);
     if (old === null) return;
