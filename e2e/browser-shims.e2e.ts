@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import type { Request } from 'playwright-core';
-import { ROOT } from './support/bundle';
+import { CHROMIUM_WITHOUT_SHIMS } from '../src/shims/versions';
+import { adapterDiffScript, type AdapterDiff } from './support/adapter-diff';
 import { useSuite } from './support/session';
 
 const { suite, scenario } = useSuite();
@@ -11,48 +11,19 @@ const shimRequests = (requests: readonly Request[]): string[] => requests.map((r
 const LEGACY_STREAM_API = ['addStream', 'addTrack', 'getLocalStreams', 'removeStream', 'removeTrack'];
 
 scenario('the Chromium we test needs nothing of webrtc-adapter but its legacy-stream bookkeeping', async () => {
-  // The complete adapter (its prebuilt bundle, every browser's shims) on a blank page: every WebRTC and
-  // media global, its prototype's properties and navigator.mediaDevices' are compared before and after.
+  // The complete adapter on a blank page: every WebRTC and media global, its prototype's properties,
+  // navigator's and navigator.mediaDevices' are compared before and after (e2e/support/adapter-diff.ts).
   const context = await suite.browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto('about:blank');
-    await page.evaluate(() => {
-      const snapshot = (): Map<string, unknown> => {
-        const seen = new Map<string, unknown>();
-        const record = (label: string, target: object | undefined): void => {
-          if (!target) return;
-          for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(target))) {
-            seen.set(`${label}.${key}`, d.get ?? d.set ?? d.value);
-            if (d.set) seen.set(`${label}.${key}=`, d.set);
-          }
-        };
-        const w = window as unknown as Record<string, unknown>;
-        for (const name of Object.getOwnPropertyNames(window).filter((n) => /^(RTC|Media|webkit|moz)/.test(n))) {
-          seen.set(name, w[name]);
-          const ctor = w[name];
-          if (typeof ctor === 'function') record(`${name}.prototype`, (ctor as { prototype?: object }).prototype);
-        }
-        record('navigator.mediaDevices', navigator.mediaDevices);
-        record('Navigator.prototype', Navigator.prototype);
-        return seen;
-      };
-      (window as unknown as { __snap: () => Map<string, unknown> }).__snap = snapshot;
-      (window as unknown as { __beforeSeen: Map<string, unknown> }).__beforeSeen = snapshot();
-    });
-    await page.addScriptTag({ path: join(ROOT, 'node_modules/webrtc-adapter/out/adapter.js') });
-    const outcome = await page.evaluate(() => {
-      const w = window as unknown as { __beforeSeen: Map<string, unknown>; __snap: () => Map<string, unknown>; adapter?: { browserDetails: { browser: string; version: number } } };
-      const after = w.__snap();
-      const keys = new Set([...w.__beforeSeen.keys(), ...after.keys()]);
-      return { details: w.adapter?.browserDetails, changed: [...keys].filter((k) => w.__beforeSeen.get(k) !== after.get(k)), compared: keys.size };
-    });
+    const outcome = await page.evaluate<AdapterDiff>(adapterDiffScript());
     expect(outcome.details?.browser).toBe('chrome');
     expect(outcome.compared).toBeGreaterThan(300);
     const legacy = LEGACY_STREAM_API.flatMap((m) => [`RTCPeerConnection.prototype.${m}`, `webkitRTCPeerConnection.prototype.${m}`]);
     expect([...outcome.changed].sort()).toEqual([...legacy].sort());
     // The bundle's own rule (src/browser-shims.ts) must agree: this Chromium loads no shim chunk.
-    expect(outcome.details?.version).toBeGreaterThanOrEqual(149);
+    expect(outcome.details?.version).toBeGreaterThanOrEqual(CHROMIUM_WITHOUT_SHIMS);
   } finally {
     await context.close();
   }
