@@ -31,7 +31,8 @@ module.exports = (_env, argv) => {
       // RxJS ships an es2015 build that tree-shakes better than its default es5 one.
       conditionNames: ['es2015', 'import', 'module', 'browser', 'default'],
     },
-    plugins: [new MiniCssExtractPlugin({ filename: '[name].css' })],
+    // No CSS-loading runtime: the only CSS is the entry's, linked by the page.
+    plugins: [new MiniCssExtractPlugin({ filename: '[name].css', runtime: false })],
     performance: { hints: false },
     // One self-contained chunk per browser (shared adapter code repeated): a browser fetches at most one.
     optimization: { splitChunks: false },
