@@ -52,3 +52,29 @@ scenario('the channel page loads no shim chunk in current Chromium, and an older
   expect(old.console.filter((l) => /pageerror|Content Security Policy/i.test(l))).toEqual([]);
   await Promise.all([current.peer.waitForPeer('Olga'), old.peer.waitForPeer('Cora')]);
 });
+
+scenario('a Safari as webrtc-adapter sees it (emulated in Chromium) fetches the trimmed Safari chunk under the strict CSP and calls with video both ways', async (run) => {
+  const current = await run.open('current', { name: 'Cora' });
+  const requests: Request[] = [];
+  const safari = await run.open('safari', {
+    name: 'Sam',
+    routes: async (context) => {
+      context.on('request', (r) => requests.push(r));
+      // webrtc-adapter's detection (utils.js) in order: no Chromium brand, no webkitGetUserMedia, an AppleWebKit user agent.
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => undefined });
+        delete (Navigator.prototype as { webkitGetUserMedia?: unknown }).webkitGetUserMedia;
+        const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+        Object.defineProperty(Navigator.prototype, 'userAgent', { configurable: true, get: () => ua });
+      });
+    },
+  });
+  await Promise.all([current.peer.waitForPeer('Sam'), safari.peer.waitForPeer('Cora')]);
+  expect(shimRequests(requests)).toEqual([expect.stringMatching(/^\/static\/shims-safari\./)]);
+  // The chunk's getUserMedia wrapper and the rest of what it keeps are in the path of a call.
+  await safari.peer.call('Cora');
+  await current.peer.waitForDialog('Sam is calling');
+  await current.peer.accept();
+  await Promise.all([current.peer.waitForRemoteVideo(), safari.peer.waitForRemoteVideo()]);
+  expect(safari.console.filter((l) => /pageerror|Content Security Policy/i.test(l))).toEqual([]);
+});
