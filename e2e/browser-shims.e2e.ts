@@ -1,4 +1,4 @@
-import type { Request } from 'playwright-core';
+import type { BrowserContext, Request } from 'playwright-core';
 import { CHROMIUM_WITHOUT_SHIMS } from '../src/shims/versions';
 import { adapterDiffScript, type AdapterDiff } from './support/adapter-diff';
 import { useSuite } from './support/session';
@@ -6,6 +6,12 @@ import { useSuite } from './support/session';
 const { suite, scenario } = useSuite();
 
 const shimRequests = (requests: readonly Request[]): string[] => requests.map((r) => new URL(r.url()).pathname).filter((p) => /\/shims-[a-z]+\.[0-9a-f]+\.js$/.test(p));
+
+/** `routes` for run.open: the page's requests recorded into `into`, `init` run before the page's scripts (what the adapter detects). */
+const emulating = (into: Request[], init: () => void) => async (context: BrowserContext): Promise<void> => {
+  context.on('request', (r) => into.push(r));
+  await context.addInitScript(init);
+};
 
 /** What the adapter still changes in current Chromium: bookkeeping for the legacy getLocalStreams (src never calls it; spec/browser-shims.test.ts). */
 const LEGACY_STREAM_API = ['addStream', 'addTrack', 'getLocalStreams', 'removeStream', 'removeTrack'];
@@ -40,12 +46,9 @@ scenario('the channel page loads no shim chunk in current Chromium, and an older
   const older: Request[] = [];
   const old = await run.open('older', {
     name: 'Olga',
-    routes: async (context) => {
-      context.on('request', (r) => older.push(r));
-      await context.addInitScript(() => {
-        Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => ({ brands: [{ brand: 'Chromium', version: '120' }] }) });
-      });
-    },
+    routes: emulating(older, () => {
+      Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => ({ brands: [{ brand: 'Chromium', version: '120' }] }) });
+    }),
   });
   await old.peer.waitForStatus(/^Online$/);
   expect(shimRequests(older)).toEqual([expect.stringMatching(/^\/static\/shims-chrome\./)]);
@@ -58,16 +61,13 @@ scenario('a Safari as webrtc-adapter sees it (emulated in Chromium) fetches the 
   const requests: Request[] = [];
   const safari = await run.open('safari', {
     name: 'Sam',
-    routes: async (context) => {
-      context.on('request', (r) => requests.push(r));
-      // webrtc-adapter's detection (utils.js) in order: no Chromium brand, no webkitGetUserMedia, an AppleWebKit user agent.
-      await context.addInitScript(() => {
-        Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => undefined });
-        delete (Navigator.prototype as { webkitGetUserMedia?: unknown }).webkitGetUserMedia;
-        const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
-        Object.defineProperty(Navigator.prototype, 'userAgent', { configurable: true, get: () => ua });
-      });
-    },
+    // webrtc-adapter's detection (utils.js) in order: no Chromium brand, no webkitGetUserMedia, an AppleWebKit user agent.
+    routes: emulating(requests, () => {
+      Object.defineProperty(Navigator.prototype, 'userAgentData', { configurable: true, get: () => undefined });
+      delete (Navigator.prototype as { webkitGetUserMedia?: unknown }).webkitGetUserMedia;
+      const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+      Object.defineProperty(Navigator.prototype, 'userAgent', { configurable: true, get: () => ua });
+    }),
   });
   await Promise.all([current.peer.waitForPeer('Sam'), safari.peer.waitForPeer('Cora')]);
   expect(shimRequests(requests)).toEqual([expect.stringMatching(/^\/static\/shims-safari\./)]);
