@@ -83,6 +83,8 @@ export function runHarness(m: RunContext, src: Sources) {
   const menus: MenuItem[][] = [];
   const dialogs: (Dialog | null)[] = [];
   const inCall: [number, boolean][] = [];
+  const durations: [number, string | null][] = [];
+  const selfViewHidden: [number, boolean][] = [];
   const client: VertoClient = {
     status$: hotAt(m, src.status ?? [[0, { kind: 'online' }]]),
     presence$: hotAt(m, src.presence ?? []),
@@ -111,6 +113,8 @@ export function runHarness(m: RunContext, src: Sources) {
     setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
     setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
     setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
+    setSelfViewHidden: (hidden) => selfViewHidden.push([m.scheduler.now(), hidden]),
+    setCallDuration: (text) => durations.push([m.scheduler.now(), text]),
   };
   // Cold and created up front, so a test can check when each call's media was subscribed and released.
   const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));
@@ -168,6 +172,10 @@ export function runHarness(m: RunContext, src: Sources) {
     log,
     /** What the Peer told the client about being in a call, with the virtual time. */
     inCall,
+    /** Each call-duration text the View was given, with the virtual time. */
+    durations,
+    /** Each self-view hidden flag the View was given, with the virtual time. */
+    selfViewHidden,
     /** The lifetime of the n-th call's media, for subscription marbles. */
     lifetimes,
     videos,
