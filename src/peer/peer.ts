@@ -67,6 +67,17 @@ const callKey = (call: Call | null): CallKey | null =>
 const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * When a state's texts are read (at `at`, then again): every second while waiting to reconnect (the
+ * countdown), else on each whole second of a connected call (its duration); once otherwise.
+ */
+function rereads(s: PeerState, at: number): Observable<unknown> {
+  if (s.client.kind === 'reconnecting') return timer(0, 1000);
+  if (s.call?.phase !== 'connected') return of(0);
+  const into = (((at - s.call.since) % 1000) + 1000) % 1000;
+  return merge(of(0), timer(1000 - into, 1000));
+}
+
+/**
  * The Peer: presence, call control and one Connection at a time, as one stream. Subscribe once, at the edge;
  * unsubscribing leaves: an open call gets `close`, then the client disconnects (publishing `gone`).
  *
@@ -134,10 +145,10 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     };
     const executed$ = effects$.pipe(tap(execute));
 
-    // The status and the call's duration, re-read every second while either changes by itself (a reconnect countdown, a connected call).
+    // The status and the call's duration, re-read while they change by themselves (see `rereads`).
     const clocked$ = state$.pipe(
       switchMap((s) =>
-        (s.client.kind === 'reconnecting' || s.call?.phase === 'connected' ? timer(0, 1000) : of(0)).pipe(
+        rereads(s, now()).pipe(
           map(() => now()),
           map((at) => ({ status: statusText(s, at), duration: callDuration(s, at) })),
         ),
