@@ -107,6 +107,9 @@ describe('View (jsdom, static/channel.html)', () => {
     expect([duration.textContent, duration.hidden, status.textContent]).toEqual(['3:07', false, 'In a call with Bo']);
     ctx.view.setCallDuration(null);
     expect([duration.textContent, duration.hidden]).toEqual(['', true]);
+    status.after(document.createElement('button')); // e.g. "Notify me of calls" (src/view/attention.ts)
+    ctx.view.setCallDuration('3:08');
+    expect(status.nextElementSibling).toBe(duration);
   });
 
   it("their camera off: their name (as text) instead of the picture, and back", () => {

@@ -184,6 +184,8 @@ export class View implements PeerView {
   }
 
   setCallDuration(text: string | null): void {
+    // Others put their notes right after the status too (src/view/attention.ts, ringer.ts): the duration goes first.
+    if (this.status.nextElementSibling !== this.duration) this.status.after(this.duration);
     this.duration.textContent = text ?? '';
     this.duration.hidden = text === null;
   }
