@@ -1,21 +1,22 @@
 import { marbles } from 'rxjs-marbles/jest';
-import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
+import type { PeerEvent, PeerState } from '../../src/peer/peer-state';
 import { reduce } from '../../src/peer/reduce';
 import { callDuration, formatDuration, statusText } from '../../src/peer/view-model';
-import { msg, presence, runHarness } from './harness';
+import { msg, onlineWithBo, presence, runHarness, withCall, type Sources } from './harness';
 
-const base = (): PeerState => ({
-  ...initialState('ann', 'Ann'),
-  client: { kind: 'online' },
-  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
-});
-const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
-  ...base(),
-  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
-});
 const at = (s: PeerState, t: number, ...events: PeerEvent[]) => events.reduce((acc, e) => reduce(acc, e, t).state, s);
 const rtc = (state: 'connected' | 'reconnecting'): PeerEvent => ({ kind: 'rtc-state', callId: 'c1', state });
 const toggleSelfView: PeerEvent = { kind: 'intent', intent: { kind: 'toggle-self-view' } };
+
+/** Ann calls Bo at 20 (and again at 500 when `twice`), Bo accepts 80 ms later, each call's media connects 150 ms after its start. */
+const callsToBo = (m: Parameters<typeof runHarness>[0], intents: Sources['intents'] = [], state = '150ms c', twice = false, until = 6_000) =>
+  runHarness(m, {
+    presence: [[10, presence('bo', 'available', 'Bo')]],
+    intents: [[20, { kind: 'call', peerId: 'bo' }], ...(intents ?? [])],
+    messages: (twice ? ['call-1', 'call-2'] : ['call-1']).map((callId, i) => [100 + i * 500, msg('bo', { peerAction: 'accept', peerName: 'Bo', callId })] as const),
+    connections: twice ? [{ state }, { state }] : [{ state }],
+    until,
+  });
 
 describe('call duration (view-model)', () => {
   it('m:ss under an hour, h:mm:ss from an hour on; never negative', () => {
@@ -25,7 +26,7 @@ describe('call duration (view-model)', () => {
   });
 
   it('only while connected, counted from the first connect: an interruption and its recovery do not restart it', () => {
-    expect(callDuration(base(), 5_000)).toBeNull();
+    expect(callDuration(onlineWithBo(), 5_000)).toBeNull();
     for (const phase of ['offering', 'ringing', 'accepting', 'connecting'] as const) expect(callDuration(withCall(phase), 5_000)).toBeNull();
     const connected = at(withCall('connecting', { since: 100 }), 1_000, rtc('connected'));
     expect(callDuration(connected, 188_000)).toBe('3:07');
@@ -40,7 +41,7 @@ describe('call duration (view-model)', () => {
 
 describe('self-view hidden (reduce)', () => {
   it('the intent flips it, in or out of a call, and a call ending keeps it', () => {
-    expect(base().selfViewHidden).toBe(false);
+    expect(onlineWithBo().selfViewHidden).toBe(false);
     const hidden = at(withCall('connected'), 1, toggleSelfView);
     expect(hidden.selfViewHidden).toBe(true);
     const ended = at(hidden, 2, { kind: 'intent', intent: { kind: 'hangup' } });
@@ -54,18 +55,9 @@ describe('call duration and self-view (Peer, virtual time)', () => {
   it(
     'the duration advances each whole second of the call, not reset by an interruption, without rewriting the status; gone at hang-up',
     marbles((m) => {
-      const h = runHarness(m, {
-        presence: [[10, presence('bo', 'available', 'Bo')]],
-        intents: [
-          [20, { kind: 'call', peerId: 'bo' }],
-          [1_500, { kind: 'toggle-mic' }], // a state change mid-second: the ticks stay on the call's seconds
-          [4_600, { kind: 'hangup' }],
-        ],
-        messages: [[100, msg('bo', { peerAction: 'accept', peerName: 'Bo', callId: 'call-1' })]],
-        // connected at 170, interrupted at 2 520, back at 3 020 (frames: 1 ms each)
-        connections: [{ state: '150ms c 2349ms r 499ms c' }],
-        until: 6_000,
-      });
+      // Connected at 170, interrupted at 2 520, back at 3 020 (frames: 1 ms each); a state change mid-second at 1 500.
+      const intents = [[1_500, { kind: 'toggle-mic' }], [4_600, { kind: 'hangup' }]] as const;
+      const h = callsToBo(m, intents, '150ms c 2349ms r 499ms c');
       h.flush();
       expect(h.durations).toEqual([
         [0, null],
@@ -89,22 +81,13 @@ describe('call duration and self-view (Peer, virtual time)', () => {
   it(
     'the self-view choice reaches the View at once and holds into the next call',
     marbles((m) => {
-      const h = runHarness(m, {
-        presence: [[10, presence('bo', 'available', 'Bo')]],
-        intents: [
-          [20, { kind: 'call', peerId: 'bo' }],
-          [300, { kind: 'toggle-self-view' }],
-          [400, { kind: 'hangup' }],
-          [500, { kind: 'call', peerId: 'bo' }],
-          [900, { kind: 'toggle-self-view' }],
-        ],
-        messages: [
-          [100, msg('bo', { peerAction: 'accept', peerName: 'Bo', callId: 'call-1' })],
-          [600, msg('bo', { peerAction: 'accept', peerName: 'Bo', callId: 'call-2' })],
-        ],
-        connections: [{ state: '150ms c' }, { state: '150ms c' }],
-        until: 1_000,
-      });
+      const h = callsToBo(
+        m,
+        [[300, { kind: 'toggle-self-view' }], [400, { kind: 'hangup' }], [500, { kind: 'call', peerId: 'bo' }], [900, { kind: 'toggle-self-view' }]],
+        '150ms c',
+        true,
+        1_000,
+      );
       h.flush();
       expect(h.selfViewHidden).toEqual([
         [0, false],

@@ -4,6 +4,7 @@ import type { CallMedia, CallMediaEvent, ConnectionState, Signal } from '../../s
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
 import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
 import { runPeer, type PeerDeps } from '../../src/peer/peer';
+import { initialState, type Call, type PeerState } from '../../src/peer/peer-state';
 
 /** [time in ms, value]: turned into a hot marble diagram with exact virtual times. */
 export type Timed<T> = readonly [number, T];
@@ -193,6 +194,18 @@ export function runHarness(m: RunContext, src: Sources) {
     lastStatus: () => log.filter(([, t]) => t.startsWith('status ')).at(-1)?.[1].slice(7),
   };
 }
+
+/** A pure state for reducer and view-model tests: Ann online, Bo known and available. */
+export const onlineWithBo = (): PeerState => ({
+  ...initialState('ann', 'Ann'),
+  client: { kind: 'online' },
+  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
+});
+/** The same with a call `c1` with Bo in `phase`, begun at 0. */
+export const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
+  ...onlineWithBo(),
+  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
+});
 
 export const presence = (from: string, status: PresenceEvent['status'], name?: string): PresenceEvent => ({ from, status, ...(name ? { name } : {}) });
 export const msg = (from: string, message: JsonObject): PeerEnvelope => ({ from, message });
