@@ -65,18 +65,6 @@ describe('View (jsdom, static/channel.html)', () => {
     expect(all.map((b) => b.querySelectorAll('svg').length)).toEqual([1, 1, 1]);
   });
 
-  it('in-call controls: keyboard focus stays on the same control when the buttons are redrawn', () => {
-    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
-    buttons(byId('call-controls'))[1]?.focus();
-    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'hangup' }]);
-    expect(document.activeElement?.textContent).toBe('Camera on (V)');
-    const outside = document.createElement('button');
-    document.body.append(outside);
-    outside.focus();
-    ctx.view.setControls([{ kind: 'toggle-mic', on: false }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'hangup' }]);
-    expect(document.activeElement).toBe(outside); // focus elsewhere is left alone
-  });
-
   it('self-view button: next to #self-view, only with our picture; a press asks to toggle; hidden = pressed, the label says what a press does', () => {
     const self = byId<HTMLVideoElement>('self-view');
     const toggle = byId<HTMLButtonElement>('self-view-toggle');
@@ -206,6 +194,51 @@ describe('View (jsdom, static/channel.html)', () => {
     ctx.view.showDialog({ kind: 'name-form', name: 'Ann' });
     buttons(content).find((b) => b.textContent === 'Cancel')?.click();
     expect(ctx.intents.at(-1)).toEqual({ kind: 'close-dialog' });
+  });
+
+  it('the dialog: hidden when closed, named by its heading when open, focus on Accept (or the field) and given back after', () => {
+    const content = byId('modal-content');
+    ctx.view.showDialog(null);
+    expect(content.hidden).toBe(true);
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }]);
+    const nameButton = buttons(byId('nav-menu'))[0];
+    nameButton.focus();
+    ctx.view.showDialog({ kind: 'incoming', name: 'Bob' });
+    expect(content.hidden).toBe(false);
+    expect(document.getElementById(content.getAttribute('aria-labelledby') ?? '')?.textContent).toBe('Bob is calling');
+    expect(document.activeElement?.textContent).toBe('Accept');
+    ctx.view.showDialog({ kind: 'name-form', name: 'Ann' }); // one dialog after another: still back to the first place
+    expect(document.activeElement).toBe(content.querySelector('input'));
+    expect(document.getElementById(content.getAttribute('aria-labelledby') ?? '')?.textContent).toBe('Your name');
+    ctx.view.showDialog(null);
+    expect(content.hidden).toBe(true);
+    expect(document.activeElement).toBe(nameButton);
+
+    // Where the focus was is gone (the menu redrawn): it stays where it is, nothing thrown.
+    ctx.view.showDialog({ kind: 'incoming', name: 'Bob' });
+    byId('nav-menu').replaceChildren();
+    ctx.view.showDialog(null);
+    expect(document.activeElement).toBe(document.body);
+  });
+
+  it('a redrawn menu or toolbar keeps the focus: on the same intent, else in the same place', () => {
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'call', peerId: 'p1', name: 'Bob' }, { kind: 'call', peerId: 'p2', name: 'Cy' }]);
+    buttons(byId('nav-menu'))[2].focus();
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'call', peerId: 'p2', name: 'Cy' }]);
+    expect(document.activeElement?.textContent).toBe('Call Cy');
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'cancel' }]);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'busy', name: 'Bob' }]);
+    expect(document.activeElement).toBe(document.body); // a name, not a button: nothing to focus
+
+    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    buttons(byId('call-controls'))[0].focus();
+    ctx.view.setControls([{ kind: 'toggle-mic', on: false }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    expect(document.activeElement?.textContent).toBe('Unmute (M)');
+    // Focus elsewhere is left alone.
+    buttons(byId('nav-menu'))[0].focus();
+    ctx.view.setControls([{ kind: 'hangup' }]);
+    expect(document.activeElement?.textContent).toBe('Name: Ann');
   });
 
   it('Escape does nothing when no dialog is open', () => {

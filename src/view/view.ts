@@ -13,6 +13,8 @@ const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [Ic
   'toggle-camera': ['camera', 'camera-off'],
   hangup: 'phone-hangup',
 };
+/** The open dialog's heading, which names it (aria-labelledby). */
+const DIALOG_TITLE_ID = 'modal-title';
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
 const isSimple = (v: string | undefined): v is SimpleIntent => SIMPLE_INTENTS.some((i) => i === v);
 
@@ -25,7 +27,7 @@ function must<T extends HTMLElement>(doc: Document, id: string, type: new () => 
 
 /**
  * The page as a driver: write methods take plain data, reads are lazy `fromEvent` streams,
- * no state and no subscriptions of its own. Every text goes in through `textContent`, never markup.
+ * no state (but where to give the focus back) and no subscriptions of its own. Every text goes in through `textContent`, never markup.
  */
 export class View implements PeerView {
   readonly intents$: Observable<Intent>;
@@ -41,6 +43,8 @@ export class View implements PeerView {
   private readonly selfView: HTMLVideoElement;
   private readonly selfViewToggle: HTMLButtonElement;
   private readonly duration: HTMLElement;
+  /** Where the focus was when the dialog opened (given back when it closes): the View's only memory. */
+  private focusBefore: HTMLElement | null = null;
 
   constructor(private readonly doc: Document) {
     this.status = must(doc, 'nav-status', HTMLElement);
@@ -103,36 +107,69 @@ export class View implements PeerView {
   }
 
   setMenu(items: readonly MenuItem[]): void {
-    this.menu.replaceChildren(...items.map((item) => this.menuEntry(item)));
+    this.replaceKeepingFocus(this.menu, items.map((item) => this.menuEntry(item)));
   }
 
   showDialog(dialog: Dialog | null): void {
+    const wasOpen = !this.modalContent.hidden;
     if (dialog === null) {
       this.modalControl.checked = false;
       this.modalContent.replaceChildren();
       delete this.modalContent.dataset.closable;
+      // Hidden, not only faded: an open aria-modal dialog hides the rest of the page from screen readers.
+      this.modalContent.hidden = true;
+      if (wasOpen) this.giveFocusBack();
       return;
     }
+    if (!wasOpen) this.focusBefore = this.doc.activeElement instanceof HTMLElement ? this.doc.activeElement : null;
+    const title = (text: string) => this.el('header', {}, Object.assign(this.el('h3', { text }), { id: DIALOG_TITLE_ID }));
+    let first: HTMLElement;
     if (dialog.kind === 'incoming') {
       this.modalContent.dataset.closable = 'false';
-      this.modalContent.replaceChildren(
-        this.el('header', {}, this.el('h3', { text: `${dialog.name} is calling` })),
-        this.el('footer', {}, this.button('Accept', 'accept', 'success'), this.button('Decline', 'decline', 'error')),
-      );
+      first = this.button('Accept', 'accept', 'success');
+      this.modalContent.replaceChildren(title(`${dialog.name} is calling`), this.el('footer', {}, first, this.button('Decline', 'decline', 'error')));
     } else {
       this.modalContent.dataset.closable = 'true';
       const input = this.el('input', {});
       Object.assign(input, { type: 'text', name: 'name', value: dialog.name, maxLength: 64, required: true, autocomplete: 'nickname' });
+      first = input;
       const form = this.el(
         'form',
         {},
-        this.el('header', {}, this.el('h3', { text: 'Your name' })),
+        title('Your name'),
         this.el('section', { className: 'content' }, this.el('label', { text: 'Shown to the others in this channel' }, input)),
         this.el('footer', {}, this.submit('Save'), this.button('Cancel', 'close-dialog', 'pseudo')),
       );
       this.modalContent.replaceChildren(form);
     }
+    this.modalContent.setAttribute('aria-labelledby', DIALOG_TITLE_ID);
+    this.modalContent.hidden = false;
     this.modalControl.checked = true;
+    // Keyboard and screen-reader users land on the answer (Accept) or the field, not behind the dialog.
+    first.focus();
+  }
+
+  /** Focus back where it was before the dialog opened, if that is still on the page; else wherever it is. */
+  private giveFocusBack(): void {
+    const before = this.focusBefore;
+    this.focusBefore = null;
+    if (before?.isConnected) before.focus();
+  }
+
+  /**
+   * Replaces a container's entries; if one of them had the keyboard's focus, it goes to the new entry with
+   * the same intent (and peer), else to the one in the same place: a keyboard user is not dropped to the page.
+   * A focus left by a mouse click is not carried (Enter or Space would then press, unseen, e.g. Hang up).
+   */
+  private replaceKeepingFocus(container: HTMLElement, entries: readonly HTMLElement[]): void {
+    const focused = this.doc.activeElement;
+    const old = focused instanceof HTMLElement && focused.parentElement === container && focused.matches(':focus-visible') ? focused : null;
+    const index = old === null ? -1 : Array.from(container.children).indexOf(old);
+    container.replaceChildren(...entries);
+    if (old === null) return;
+    const same = entries.find((e) => e.dataset.intent !== undefined && e.dataset.intent === old.dataset.intent && e.dataset.peer === old.dataset.peer);
+    const next = same ?? entries[Math.min(index, entries.length - 1)];
+    if (next instanceof HTMLButtonElement && !next.disabled) next.focus();
   }
 
   setVideo(source: VideoSource): void {
@@ -153,11 +190,7 @@ export class View implements PeerView {
   }
 
   setControls(controls: readonly Control[]): void {
-    // The buttons are made anew: keyboard focus stays on the same control (and keeps the bar shown, src/app.css).
-    const active = this.doc.activeElement;
-    const focused = active instanceof HTMLElement && this.controls.contains(active) ? active.dataset.intent : undefined;
-    this.controls.replaceChildren(...controls.map((c) => this.withIcon(this.control(c), c)));
-    if (focused !== undefined) [...this.controls.children].find((b): b is HTMLElement => b instanceof HTMLElement && b.dataset.intent === focused)?.focus();
+    this.replaceKeepingFocus(this.controls, controls.map((c) => this.withIcon(this.control(c), c)));
   }
 
   setRemoteCameraOff(name: string | null): void {
