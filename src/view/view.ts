@@ -1,11 +1,18 @@
 import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
 import { documentActivity$ } from './activity';
+import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-self-view'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
+/** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
+const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [IconName, IconName] } = {
+  'toggle-mic': ['microphone', 'microphone-off'],
+  'toggle-camera': ['camera', 'camera-off'],
+  hangup: 'phone-hangup',
+};
 /** The open dialog's heading, which names it (aria-labelledby). */
 const DIALOG_TITLE_ID = 'modal-title';
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
@@ -34,6 +41,8 @@ export class View implements PeerView {
   private readonly controls: HTMLElement;
   private readonly cameraOff: HTMLElement;
   private readonly selfView: HTMLVideoElement;
+  private readonly selfViewToggle: HTMLButtonElement;
+  private readonly duration: HTMLElement;
   /** Where the focus was when the dialog opened (given back when it closes): the View's only memory. */
   private focusBefore: HTMLElement | null = null;
 
@@ -48,9 +57,18 @@ export class View implements PeerView {
     this.cameraOff = must(doc, 'remote-camera-off', HTMLElement);
     this.selfView = must(doc, 'self-view', HTMLVideoElement);
     this.nav = this.status.closest('nav') ?? this.status;
+    // Made here, not part of the page's DOM contract: pages (and Django templates) written before them still work.
+    this.duration = this.el('span', { className: 'call-duration' });
+    Object.assign(this.duration, { id: 'call-duration', hidden: true });
+    this.duration.setAttribute('role', 'timer'); // not a live region: the ticking is not read out
+    this.status.after(this.duration);
+    this.selfViewToggle = this.button('', 'toggle-self-view', 'pseudo');
+    Object.assign(this.selfViewToggle, { id: 'self-view-toggle', hidden: true });
+    this.selfView.after(this.selfViewToggle);
+    this.setSelfViewHidden(false);
     this.activity$ = documentActivity$(doc);
 
-    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click')).pipe(
+    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click'), fromEvent<MouseEvent>(this.selfViewToggle, 'click')).pipe(
       map((e) => (e.target instanceof Element ? e.target.closest<HTMLElement>('[data-intent]') : null)),
       map((button): Intent | null => {
         const kind = button?.dataset.intent;
@@ -172,7 +190,7 @@ export class View implements PeerView {
   }
 
   setControls(controls: readonly Control[]): void {
-    this.replaceKeepingFocus(this.controls, controls.map((c) => this.control(c)));
+    this.replaceKeepingFocus(this.controls, controls.map((c) => this.withIcon(this.control(c), c)));
   }
 
   setRemoteCameraOff(name: string | null): void {
@@ -185,15 +203,39 @@ export class View implements PeerView {
     this.selfView.srcObject = stream;
     this.selfView.muted = true;
     this.selfView.hidden = stream === null;
+    this.selfViewToggle.hidden = stream === null;
     if (stream === null) return;
     const played = this.selfView.play() as Promise<void> | undefined;
     played?.catch(() => undefined);
   }
 
+  setSelfViewHidden(hidden: boolean): void {
+    this.selfView.classList.toggle('user-hidden', hidden);
+    // Pressed = hidden; the label says what a press does. "self-view" goes on phones (src/app.css), still read.
+    this.selfViewToggle.replaceChildren(hidden ? 'Show' : 'Hide', this.el('span', { className: 'label-extra', text: ' self-view' }));
+    this.selfViewToggle.setAttribute('aria-pressed', String(hidden));
+  }
+
+  setCallDuration(text: string | null): void {
+    // Others put their notes right after the status too (src/view/attention.ts, ringer.ts): the duration goes first.
+    if (this.status.nextElementSibling !== this.duration) this.status.after(this.duration);
+    this.duration.textContent = text ?? '';
+    this.duration.hidden = text === null;
+  }
+
+  /** The control's icon (CONTROL_ICONS) before its label. */
+  private withIcon(b: HTMLButtonElement, c: Control): HTMLButtonElement {
+    const icons = CONTROL_ICONS[c.kind];
+    if (icons !== undefined) b.prepend(icon(this.doc, typeof icons === 'string' ? icons : icons['on' in c && !c.on ? 1 : 0]));
+    return b;
+  }
+
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
     const mic = c.kind === 'toggle-mic';
-    const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
+    const b = this.button(mic ? (c.on ? 'Mute' : 'Unmute') : c.on ? 'Camera off' : 'Camera on', c.kind, c.on ? 'pseudo' : 'warning');
+    // The key in the label, dropped on phones (no keyboard) but still read (src/app.css).
+    b.append(this.el('span', { className: 'label-extra', text: mic ? ' (M)' : ' (V)' }));
     // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
     b.setAttribute('aria-pressed', String(!c.on));
     b.setAttribute('aria-keyshortcuts', mic ? 'M' : 'V');
