@@ -3,7 +3,7 @@ import { documentActivity$ } from './activity';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'verify', 'verify-match', 'verify-mismatch'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
@@ -101,6 +101,9 @@ export class View implements PeerView {
         this.el('header', {}, this.el('h3', { text: `${dialog.name} is calling` })),
         this.el('footer', {}, this.button('Accept', 'accept', 'success'), this.button('Decline', 'decline', 'error')),
       );
+    } else if (dialog.kind === 'verify') {
+      this.modalContent.dataset.closable = 'true';
+      this.modalContent.replaceChildren(...this.verifyDialog(dialog));
     } else {
       this.modalContent.dataset.closable = 'true';
       const input = this.el('input', {});
@@ -155,6 +158,7 @@ export class View implements PeerView {
 
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
+    if (c.kind === 'verify') return this.button(c.verified ? 'Verified' : 'Verify', 'verify', c.verified ? 'success' : 'pseudo');
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
     // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
@@ -162,6 +166,25 @@ export class View implements PeerView {
     b.setAttribute('aria-keyshortcuts', mic ? 'M' : 'V');
     if (c.kind === 'toggle-camera') b.disabled = c.disabled;
     return b;
+  }
+
+  /** The security words and what comparing them means (docs/sas.md); a plain Close when there are none. */
+  private verifyDialog({ name, words }: Extract<Dialog, { kind: 'verify' }>): HTMLElement[] {
+    const close = this.button('Close', 'close-dialog', 'pseudo');
+    const says = (text: string) => [this.el('section', { className: 'content' }, this.el('p', { text })), this.el('footer', {}, close)];
+    const header = this.el('header', {}, this.el('h3', { text: `Verify the call with ${name}` }));
+    if (words === 'unavailable') return [header, ...says('Verification is not available in this browser: it does not tell which keys the call uses.')];
+    if (words === 'reading') return [header, ...says('Reading the keys of the connection…')];
+    return [
+      header,
+      this.el(
+        'section',
+        { className: 'content' },
+        this.el('p', { className: 'sas-words' }, this.el('strong', { text: words.join(' ') })),
+        this.el('p', { text: `Read these words to ${name}. If ${name} sees the same words, nobody is in between.` }),
+      ),
+      this.el('footer', {}, this.button('They match', 'verify-match', 'success'), this.button("They don't match", 'verify-mismatch', 'error'), close),
+    ];
   }
 
   private closable(): boolean {
