@@ -14,13 +14,13 @@ const sameCertificates = (a: TransportCertificates | null, b: TransportCertifica
 export function verificationWords$(
   connectionState$: Observable<RTCPeerConnectionState>,
   readStats: (() => Observable<Iterable<unknown>>) | undefined,
-  derive: (c: TransportCertificates) => Promise<readonly string[]> = (c) => sasWords(c),
+  derive: (c: TransportCertificates) => Observable<readonly string[]> = (c) => defer(() => sasWords(c)),
 ): Observable<readonly string[] | null> {
   return connectionState$.pipe(
     filter((s) => s === 'connected'),
     // A failed reading (the pc closing) says nothing; exhaustMap: readings are not stacked.
     exhaustMap(() => (readStats === undefined ? of(null) : readStats().pipe(map(transportCertificates), catchError(() => EMPTY)))),
     distinctUntilChanged(sameCertificates),
-    switchMap((c) => (c === null ? of(null) : defer(() => derive(c)).pipe(catchError(() => of(null))))),
+    switchMap((c) => (c === null ? of(null) : derive(c).pipe(catchError(() => of(null))))),
   );
 }
