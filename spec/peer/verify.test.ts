@@ -1,5 +1,6 @@
 import { NEVER, lastValueFrom, of, toArray } from 'rxjs';
 import { callConnection$ } from '../../src/peer/call-connection';
+import type { CallMediaEvent } from '../../src/rtc/connection-types';
 import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
 import { MISMATCH_NOTICE, reduce } from '../../src/peer/reduce';
 import { controls, dialog, statusText } from '../../src/peer/view-model';
@@ -84,7 +85,7 @@ describe('callConnection$: the media\'s words become the Peer\'s event', () => {
     const events = callConnection$({ callId: 'call-1', peerId: 'bob', polite: true }, NEVER, NEVER, {
       client: { send: () => undefined },
       view: { setVideo: () => undefined },
-      callMedia: () => of({ kind: 'verification', words: WORDS }, { kind: 'verification', words: null }),
+      callMedia: () => of<CallMediaEvent[]>({ kind: 'verification', words: WORDS }, { kind: 'verification', words: null }),
       iceServers: [],
     });
     await expect(lastValueFrom(events.pipe(toArray()))).resolves.toEqual([
