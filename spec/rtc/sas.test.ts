@@ -22,6 +22,9 @@ describe('security words: derivation', () => {
     expect(sasWordsOf(Uint8Array.from(Buffer.from('0420c41460', 'hex')))).toEqual(['anchor', 'apple', 'arrow', 'banjo', 'beacon', 'bison']);
     expect(sasWordsOf(Uint8Array.from(Buffer.from('fc0f81f42f', 'hex')))).toEqual(['zebra', 'acorn', 'walrus', 'anchor', 'violin', 'apple']);
     expect(sasWordsOf(new Uint8Array(5))).toEqual(Array(6).fill('acorn'));
+    // The documented vectors' bits (docs/sas.md#test-vectors).
+    expect(sasWordsOf(Uint8Array.from(Buffer.from('ebd39f8395', 'hex'))).join(' ')).toBe('tomato violin comet island jacket tiger');
+    expect(sasWordsOf(Uint8Array.from(Buffer.from('d2c49df7a9', 'hex'))).join(' ')).toBe('rabbit ocean dragon harbor violin tomato');
   });
 
   it('the input is the two fingerprints sorted, one per line, whichever side is local', () => {

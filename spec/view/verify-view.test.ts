@@ -56,7 +56,7 @@ describe('View: the Verify control and dialog (jsdom, static/channel.html)', () 
     expect(content.querySelector('.sas-words')).toBeNull();
     expect(texts(content)).toEqual(['Close']);
     view.showDialog({ kind: 'verify', name: 'Bo', words: 'reading' });
-    expect(content.textContent).toContain('Reading the keys of the connection…');
+    expect(content.textContent).toContain('Reading the connection’s keys…');
     expect(texts(content)).toEqual(['Close']);
   });
 });

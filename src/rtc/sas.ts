@@ -7,16 +7,16 @@ import type { TransportCertificates } from './transport-certificates';
  */
 
 /** 64 short, distinct English words that read aloud well; word n is index n (6 bits). Never reorder: docs/sas.md lists them. */
-export const SAS_WORDS: readonly string[] = [
-  'acorn', 'anchor', 'apple', 'arrow', 'banjo', 'beacon', 'bison', 'blanket',
-  'cactus', 'camel', 'candle', 'canyon', 'cherry', 'cobra', 'comet', 'copper',
-  'daisy', 'dolphin', 'dragon', 'eagle', 'ember', 'falcon', 'feather', 'forest',
-  'garden', 'ginger', 'glacier', 'guitar', 'hammer', 'harbor', 'hazel', 'island',
-  'jacket', 'jungle', 'kettle', 'koala', 'lemon', 'lizard', 'magnet', 'mango',
-  'marble', 'meadow', 'mitten', 'nectar', 'ocean', 'olive', 'orbit', 'panda',
-  'pepper', 'pillow', 'planet', 'pocket', 'rabbit', 'river', 'rocket', 'saddle',
-  'salmon', 'tiger', 'tomato', 'tulip', 'velvet', 'violin', 'walrus', 'zebra',
-];
+export const SAS_WORDS: readonly string[] = (
+  'acorn anchor apple arrow banjo beacon bison blanket ' +
+  'cactus camel candle canyon cherry cobra comet copper ' +
+  'daisy dolphin dragon eagle ember falcon feather forest ' +
+  'garden ginger glacier guitar hammer harbor hazel island ' +
+  'jacket jungle kettle koala lemon lizard magnet mango ' +
+  'marble meadow mitten nectar ocean olive orbit panda ' +
+  'pepper pillow planet pocket rabbit river rocket saddle ' +
+  'salmon tiger tomato tulip velvet violin walrus zebra'
+).split(' ');
 
 export const SAS_WORD_COUNT = 6;
 /** PBKDF2 parameters (docs/sas.md#why-pbkdf2): the salt separates this use of the hash from any other. */

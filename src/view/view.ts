@@ -173,8 +173,8 @@ export class View implements PeerView {
     const close = this.button('Close', 'close-dialog', 'pseudo');
     const says = (text: string) => [this.el('section', { className: 'content' }, this.el('p', { text })), this.el('footer', {}, close)];
     const header = this.el('header', {}, this.el('h3', { text: `Verify the call with ${name}` }));
-    if (words === 'unavailable') return [header, ...says('Verification is not available in this browser: it does not tell which keys the call uses.')];
-    if (words === 'reading') return [header, ...says('Reading the keys of the connection…')];
+    if (words === 'unavailable') return [header, ...says('Verification is not available in this browser.')];
+    if (words === 'reading') return [header, ...says('Reading the connection’s keys…')];
     return [
       header,
       this.el(
