@@ -20,6 +20,11 @@ async function inCall(run: TestRun, aliceContext?: (context: BrowserContext) => 
   return { alice, bob };
 }
 
+/** README's screenshot (docs/screenshots/), taken only when asked: `SCREENSHOTS=1`. */
+const screenshot = async (p: PeerPage, name: string): Promise<void> => {
+  if (process.env.SCREENSHOTS) await p.page.screenshot({ path: `docs/screenshots/${name}.png` });
+};
+
 const SIX_WORDS = /^[a-z]+( [a-z]+){5}$/;
 
 /** Presses Verify in the call controls and reads the words the dialog shows. */
@@ -65,6 +70,7 @@ scenario('both sides open Verify and see the same six words; "They match" on bot
   expect(seenByAlice).toMatch(SIX_WORDS);
   expect(seenByBob).toBe(seenByAlice);
   await expect(alice.page.locator('#modal-content').innerText()).resolves.toContain('Read these words to Bob. If Bob sees the same words, nobody is in between.');
+  await screenshot(alice, 'verify');
   await Promise.all([answer(alice, 'They match'), answer(bob, 'They match')]);
   await Promise.all([alice.waitForStatus(/^In a call with Bob — verified$/), bob.waitForStatus(/^In a call with Alice — verified$/)]);
   await Promise.all([alice.waitForDialog(null), bob.waitForDialog(null)]);
