@@ -1,4 +1,5 @@
-import { of, throwError } from 'rxjs';
+import { webcrypto } from 'node:crypto';
+import { firstValueFrom, of, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { verificationWords$ } from '../../src/rtc/call-verification';
 import type { TransportCertificates } from '../../src/rtc/transport-certificates';
@@ -39,4 +40,17 @@ describe('verificationWords$: the words of the connection, read at each connect'
     const slow = (c: TransportCertificates) => m.cold(c.remote.startsWith('sha-256:BB') ? '-----w|' : '-w|', { w: wordsOf(c) });
     m.expect(verificationWords$(m.hot('-c-c', STATES), () => of(reading(remote[n++] ?? 'CC')), slow)).toBeObservable('----b', { b: ['CC'] });
   }));
+
+  it("by default the words of src/rtc/sas.ts, from the page's Web Crypto; null without one", async () => {
+    const once = () => firstValueFrom(verificationWords$(of<RTCPeerConnectionState>('connected'), () => of(reading('BB'))));
+    await expect(once()).resolves.toBeNull(); // jsdom's crypto has no subtle
+    const jsdomCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: webcrypto, configurable: true });
+    try {
+      const words = await once();
+      expect(words).toHaveLength(6);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', jsdomCrypto);
+    }
+  });
 });

@@ -38,6 +38,17 @@ describe('security words: derivation', () => {
     await expect(words(A2, B)).resolves.toBe('rabbit ocean dragon harbor violin tomato');
   });
 
+  it("uses the page's crypto.subtle, and rejects where there is none (jsdom's crypto has no subtle)", async () => {
+    await expect(sasWords({ local: A, remote: B })).rejects.toThrow();
+    const jsdomCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: webcrypto, configurable: true });
+    try {
+      await expect(sasWords({ local: A, remote: B })).resolves.toEqual(['tomato', 'violin', 'comet', 'island', 'jacket', 'tiger']);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', jsdomCrypto);
+    }
+  });
+
   it('any change in either fingerprint (a byte, the algorithm) changes the words', async () => {
     const base = await words(A, B);
     const changed = await Promise.all([

@@ -30,7 +30,7 @@ export const sasInput = (c: TransportCertificates): string => [c.local, c.remote
 export function sasWordsOf(bits: Uint8Array): readonly string[] {
   const value = bits.reduce((v, byte) => v * 256 + byte, 0);
   const spare = bits.length * 8 - 6 * SAS_WORD_COUNT;
-  return Array.from({ length: SAS_WORD_COUNT }, (_, i) => SAS_WORDS[Math.floor(value / 2 ** (spare + 6 * (SAS_WORD_COUNT - 1 - i))) % 64] ?? '');
+  return Array.from({ length: SAS_WORD_COUNT }, (_, i) => SAS_WORDS[Math.floor(value / 2 ** (spare + 6 * (SAS_WORD_COUNT - 1 - i))) % 64]);
 }
 
 /** The words of a connection: PBKDF2-HMAC-SHA-256 over `sasInput` (40 bits, 36 used). Rejects without Web Crypto. */
