@@ -1,24 +1,9 @@
-import type { BrowserContext } from 'playwright-core';
+import { inCall } from './support/in-call';
 import { WAIT_MS, type PeerPage } from './support/peer-page';
-import { useSuite, type TestRun } from './support/session';
+import { useSuite } from './support/session';
 import { until } from './support/wait';
 
 const { scenario } = useSuite();
-
-/** Alice calls Bob, Bob accepts; both in the call. `aliceContext`: e.g. an init script of Alice's page only. */
-async function inCall(run: TestRun, aliceContext?: (context: BrowserContext) => Promise<unknown>): Promise<{ alice: PeerPage; bob: PeerPage }> {
-  const [a, b] = await Promise.all([
-    run.open('alice', { name: 'Alice', ...(aliceContext ? { routes: aliceContext } : {}) }),
-    run.open('bob', { name: 'Bob' }),
-  ]);
-  const [alice, bob] = [a.peer, b.peer];
-  await Promise.all([alice.waitForPeer('Bob'), bob.waitForPeer('Alice')]);
-  await alice.call('Bob');
-  await bob.waitForDialog('Alice is calling');
-  await bob.accept();
-  await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
-  return { alice, bob };
-}
 
 /** README's screenshot (docs/screenshots/), taken only when asked: `SCREENSHOTS=1`. */
 const screenshot = async (p: PeerPage, name: string): Promise<void> => {
@@ -78,7 +63,7 @@ scenario('both sides open Verify and see the same six words; "They match" on bot
 });
 
 scenario("someone in between (Alice's page sees another certificate): different words; \"They don't match\" ends the call on both sides with the warning", async (run) => {
-  const { alice, bob } = await inCall(run, (context) => context.addInitScript(alterRemoteCertificate));
+  const { alice, bob } = await inCall(run, { routes: (context) => context.addInitScript(alterRemoteCertificate) });
   const [seenByAlice, seenByBob] = await Promise.all([verifyWords(alice, 'Bob'), verifyWords(bob, 'Alice')]);
   expect(seenByAlice).toMatch(SIX_WORDS);
   expect(seenByBob).toMatch(SIX_WORDS);
