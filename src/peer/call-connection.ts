@@ -62,6 +62,8 @@ export function callConnection$(
           return of({ kind: 'rtc-state', callId, state: e.state });
         case 'quality':
           return of({ kind: 'rtc-quality', callId, poor: e.poor });
+        case 'verification':
+          return of({ kind: 'rtc-verification', callId, words: e.words });
       }
     }),
     catchError((error: unknown) => of(toFailure(callId, error))),

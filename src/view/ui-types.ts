@@ -15,7 +15,9 @@ export type MenuItem =
 /** What the modal shows; `null` hides it. */
 export type Dialog =
   | { readonly kind: 'incoming'; readonly name: string }
-  | { readonly kind: 'name-form'; readonly name: string };
+  | { readonly kind: 'name-form'; readonly name: string }
+  /** The security words to compare with `name` (src/rtc/sas.ts), or why there are none. */
+  | { readonly kind: 'verify'; readonly name: string; readonly words: readonly string[] | 'unavailable' | 'reading' };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =
@@ -29,12 +31,17 @@ export type Intent =
   | { readonly kind: 'close-dialog' }
   | { readonly kind: 'toggle-mic' }
   | { readonly kind: 'toggle-camera' }
-  | { readonly kind: 'toggle-self-view' };
+  | { readonly kind: 'toggle-self-view' }
+  /** The Verify dialog: open it; the person says the words match, or do not. */
+  | { readonly kind: 'verify' }
+  | { readonly kind: 'verify-match' }
+  | { readonly kind: 'verify-mismatch' };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =
   | { readonly kind: 'toggle-mic'; readonly on: boolean }
   | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
+  | { readonly kind: 'verify'; readonly verified: boolean }
   | { readonly kind: 'hangup' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */
