@@ -28,12 +28,15 @@ export type Intent =
   | { readonly kind: 'rename'; readonly name: string }
   | { readonly kind: 'close-dialog' }
   | { readonly kind: 'toggle-mic' }
-  | { readonly kind: 'toggle-camera' };
+  | { readonly kind: 'toggle-camera' }
+  | { readonly kind: 'toggle-screen' };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =
   | { readonly kind: 'toggle-mic'; readonly on: boolean }
   | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
+  /** `on`: our screen is shared (or the picker is open); shown only where the browser can share one. */
+  | { readonly kind: 'toggle-screen'; readonly on: boolean; readonly disabled: boolean }
   | { readonly kind: 'hangup' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */

@@ -3,9 +3,9 @@ import { documentActivity$ } from './activity';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
-const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
+const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' }, s: { kind: 'toggle-screen' } };
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
 const isSimple = (v: string | undefined): v is SimpleIntent => SIMPLE_INTENTS.some((i) => i === v);
 
@@ -75,7 +75,7 @@ export class View implements PeerView {
     const shortcuts$ = fromEvent<KeyboardEvent>(doc, 'keydown').pipe(
       filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement) && this.controls.childElementCount > 0),
       map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
-      filter((i): i is Intent => i !== null),
+      filter((i): i is Intent => i !== null && (i.kind !== 'toggle-screen' || this.canShare())),
     );
     this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$);
   }
@@ -135,7 +135,8 @@ export class View implements PeerView {
   }
 
   setControls(controls: readonly Control[]): void {
-    this.controls.replaceChildren(...controls.map((c) => this.control(c)));
+    // Screen sharing only where the browser has it (phones do not).
+    this.controls.replaceChildren(...controls.filter((c) => c.kind !== 'toggle-screen' || this.canShare()).map((c) => this.control(c)));
   }
 
   setRemoteCameraOff(name: string | null): void {
@@ -147,6 +148,8 @@ export class View implements PeerView {
   setSelfView(stream: MediaStream | null): void {
     this.selfView.srcObject = stream;
     this.selfView.muted = true;
+    // A shared screen is shown as the others see it, not mirrored.
+    this.selfView.classList.toggle('screen', stream?.getVideoTracks()[0]?.getSettings().displaySurface !== undefined);
     this.selfView.hidden = stream === null;
     if (stream === null) return;
     const played = this.selfView.play() as Promise<void> | undefined;
@@ -155,6 +158,13 @@ export class View implements PeerView {
 
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
+    if (c.kind === 'toggle-screen') {
+      const b = this.button(c.on ? 'Stop sharing (S)' : 'Share screen (S)', c.kind, c.on ? 'warning' : 'pseudo');
+      b.setAttribute('aria-pressed', String(c.on)); // pressed = sharing
+      b.setAttribute('aria-keyshortcuts', 'S');
+      b.disabled = c.disabled;
+      return b;
+    }
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
     // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
@@ -162,6 +172,10 @@ export class View implements PeerView {
     b.setAttribute('aria-keyshortcuts', mic ? 'M' : 'V');
     if (c.kind === 'toggle-camera') b.disabled = c.disabled;
     return b;
+  }
+
+  private canShare(): boolean {
+    return typeof this.doc.defaultView?.navigator.mediaDevices?.getDisplayMedia === 'function';
   }
 
   private closable(): boolean {
