@@ -15,7 +15,7 @@ import { quietPort } from './quiet-port';
 const markedPort = (setRemote: () => Observable<void>, done: string[]): PeerPort =>
   quietPort({ setRemote, addTrack: (track) => done.push(`addTrack ${track.kind}`), close: () => done.push('close') });
 
-/** The `local` event's replaceTrack, a function of the port (tested in video-source.test.ts). */
+/** The `local` event's replaceTrack, a function of the port (spec/rtc/call-media-replace.test.ts). */
 const anyReplace = expect.any(Function) as (kind: 'audio' | 'video', track: MediaStreamTrack | null) => Observable<void>;
 const offer: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0 a' } };
 
