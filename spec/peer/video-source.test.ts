@@ -1,9 +1,11 @@
 // What our call sends as video, as the Peer decides and says it: screen sharing, a camera that would
 // not come back, and what the other side is shown (reducer, view-model, media message, Peer in virtual time).
+import { BehaviorSubject, NEVER, of } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
+import { callConnection$ } from '../../src/peer/call-connection';
 import { decodePeerMessage, mediaMessage } from '../../src/peer/peer-message';
-import { RtcError } from '../../src/rtc/connection-types';
-import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
+import { RtcError, type CallMediaEvent } from '../../src/rtc/connection-types';
+import { initialState, type Call, type MediaFlags, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
 import { reduce } from '../../src/peer/reduce';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
 import { msg, presence, runHarness } from './harness';
@@ -180,4 +182,39 @@ describe('screen sharing (Peer, virtual time)', () => {
       ]);
     }),
   );
+});
+
+describe('callConnection$ self-view (browser defaults)', () => {
+  it('a reopened camera is shown in a stream of its own (new MediaStream), also as the preview until the other side shows', async () => {
+    const made: unknown[][] = [];
+    const Native = (globalThis as { MediaStream?: unknown }).MediaStream;
+    (globalThis as { MediaStream?: unknown }).MediaStream = class {
+      constructor(tracks: unknown[]) {
+        made.push(tracks);
+      }
+    };
+    const shown: string[] = [];
+    const initial = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
+    const fresh = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
+    const stream = { getVideoTracks: () => [initial], getAudioTracks: () => [] } as unknown as MediaStream;
+    const flags$ = new BehaviorSubject<MediaFlags>({ mic: true, camera: false, screen: false });
+    const sub = callConnection$(
+      { callId: 'c1', peerId: 'bo', polite: true },
+      NEVER,
+      NEVER,
+      {
+        iceServers: [],
+        client: { send: () => undefined },
+        view: { setVideo: (v) => shown.push(`video ${v === null ? 'poster' : v.fit}`), setSelfView: (s) => shown.push(`self ${s === null ? 'none' : 'stream'}`) },
+        callMedia: () => of<CallMediaEvent>({ kind: 'local', stream, replaceTrack: () => of(undefined) }),
+        video: { camera: () => of(fresh), display: () => NEVER },
+      },
+      flags$,
+    ).subscribe();
+    flags$.next({ mic: true, camera: true, screen: false });
+    sub.unsubscribe();
+    (globalThis as { MediaStream?: unknown }).MediaStream = Native;
+    expect(made).toEqual([[fresh]]);
+    expect(shown).toEqual(['self stream', 'video cover', 'self none', 'video poster', 'self stream', 'video cover', 'video poster', 'self none']);
+  });
 });
