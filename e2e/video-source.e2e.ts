@@ -1,6 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import type { PeerPage } from './support/peer-page';
-import { useSuite, type TestRun } from './support/session';
+import { inCall } from './support/in-call';
+import { useSuite } from './support/session';
 import { until } from './support/wait';
 
 const { scenario } = useSuite();
@@ -18,18 +19,6 @@ const countOffers = (context: BrowserContext): Promise<unknown> =>
     };
   });
 const offers = async (p: PeerPage): Promise<number> => p.page.evaluate(() => (window as unknown as { __offers: number }).__offers);
-
-/** Alice calls Bob, Bob accepts; both in the call. */
-async function inCall(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage }> {
-  const [a, b] = await Promise.all([run.open('alice', { name: 'Alice', routes: countOffers }), run.open('bob', { name: 'Bob', routes: countOffers })]);
-  const [alice, bob] = [a.peer, b.peer];
-  await Promise.all([alice.waitForPeer('Bob'), bob.waitForPeer('Alice')]);
-  await alice.call('Bob');
-  await bob.waitForDialog('Alice is calling');
-  await bob.accept();
-  await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
-  return { alice, bob };
-}
 
 /** What Alice's page sends as video, and what its camera and self-view are doing. */
 const sent = (p: PeerPage) =>
@@ -53,7 +42,7 @@ async function framesFlow(bob: PeerPage, what: string): Promise<void> {
 }
 
 scenario('camera off releases the camera and on reopens it; a shared screen replaces it and its end brings the camera back; no renegotiation', async (run) => {
-  const { alice, bob } = await inCall(run);
+  const { alice, bob } = await inCall(run, { routes: countOffers });
   const first = await sent(alice);
   expect(first).toMatchObject({ track: { state: 'live', screen: false }, cameras: ['live'], selfView: 'sent' });
   const negotiated = (await offers(alice)) + (await offers(bob));

@@ -1,24 +1,10 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { decodePeerMessage } from '../../src/peer/peer-message';
-import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
-import { reduce } from '../../src/peer/reduce';
+import type { PeerEvent } from '../../src/peer/peer-state';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
+import { run, withCall } from './call-state';
 import { msg, presence, runHarness } from './harness';
 
-const base = (): PeerState => ({
-  ...initialState('ann', 'Ann'),
-  client: { kind: 'online' },
-  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
-});
-const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
-  ...base(),
-  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
-});
-const run = (s: PeerState, ...events: PeerEvent[]) =>
-  events.reduce((acc, e) => {
-    const step = reduce(acc.state, e, 1);
-    return { state: step.state, sent: [...acc.sent, ...step.effects.flatMap((x) => (x.kind === 'send' ? [x.message] : []))] };
-  }, { state: s, sent: [] as unknown[] });
 const mic = { kind: 'intent', intent: { kind: 'toggle-mic' } } as const;
 const camera = { kind: 'intent', intent: { kind: 'toggle-camera' } } as const;
 const media = (seq: number, m: boolean, c: boolean): PeerEvent => ({ kind: 'message', from: 'bo', message: { kind: 'media', callId: 'c1', seq, mic: m, camera: c, screen: false } });

@@ -5,28 +5,11 @@ import { marbles } from 'rxjs-marbles/jest';
 import { callConnection$ } from '../../src/peer/call-connection';
 import { decodePeerMessage, mediaMessage } from '../../src/peer/peer-message';
 import { RtcError, type CallMediaEvent } from '../../src/rtc/connection-types';
-import { initialState, type Call, type MediaFlags, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
-import { reduce } from '../../src/peer/reduce';
+import type { MediaFlags, PeerEvent } from '../../src/peer/peer-state';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
+import { run, withCall } from './call-state';
 import { msg, presence, runHarness } from './harness';
 
-const base = (): PeerState => ({
-  ...initialState('ann', 'Ann'),
-  client: { kind: 'online' },
-  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
-});
-const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
-  ...base(),
-  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
-});
-const run = (s: PeerState, ...events: PeerEvent[]) =>
-  events.reduce(
-    (acc, e) => {
-      const step = reduce(acc.state, e, 1);
-      return { state: step.state, sent: [...acc.sent, ...step.effects.flatMap((x) => (x.kind === 'send' ? [x.message] : []))] };
-    },
-    { state: s, sent: [] as unknown[] },
-  );
 const screen = { kind: 'intent', intent: { kind: 'toggle-screen' } } as const;
 const camera = { kind: 'intent', intent: { kind: 'toggle-camera' } } as const;
 const sharing = (on: boolean, callId = 'c1'): PeerEvent => ({ kind: 'sharing', callId, on });
