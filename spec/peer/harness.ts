@@ -1,4 +1,4 @@
-import { EMPTY, NEVER, Subject, defer, finalize, ignoreElements, map, merge, of, tap, throwError, type Observable } from 'rxjs';
+import { EMPTY, NEVER, Subject, defer, finalize, ignoreElements, map, merge, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
 import type { Context as RunContext } from 'rxjs-marbles';
 import type { CallMedia, CallMediaEvent, ConnectionState, Signal } from '../../src/rtc/connection-types';
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
@@ -74,6 +74,10 @@ export interface Sources {
   readonly clock?: (t: number) => number;
   /** The Peer's ringing/attention edge (src/view/ringer.ts, attention.ts), if the test wants one. */
   readonly alerts?: PeerDeps['alerts'];
+  /** A fresh camera / the screen picker, e.g. `'10ms t'` (a track after 10 ms) or `'5ms #'` (refused); default: a camera at once, no screen. */
+  readonly camera?: string;
+  readonly display?: string;
+  readonly videoError?: unknown;
 }
 
 /** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
@@ -125,12 +129,22 @@ export function runHarness(m: RunContext, src: Sources) {
       const n = made++;
       const script = src.connections?.[n] ?? {};
       const tag = `conn${n}`;
-      // Tracks record what the Peer sets `enabled` to (the person's mute / camera choice).
-      const track = (kind: string) => ({ kind, set enabled(on: boolean) { record(`track ${tag} ${kind} ${on ? "on" : "off"}`); } });
+      // Tracks record what the Peer sets `enabled` to (the person's mute choice) and when a camera is stopped.
+      const track = (kind: string) => ({
+        kind,
+        id: `${tag}-${kind}`,
+        readyState: 'live',
+        set enabled(on: boolean) { record(`track ${tag} ${kind} ${on ? "on" : "off"}`); },
+        stop() { record(`track ${tag} ${kind} stopped`); },
+      });
       const [audio, video] = [track('audio'), track('video')];
       const stream = { id: `${tag}-stream`, getVideoTracks: () => [video], getAudioTracks: () => [audio] } as unknown as MediaStream;
       record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
-      const local: CallMediaEvent = { kind: 'local', stream };
+      const replaceTrack = (kind: string, t: MediaStreamTrack | null) => defer(() => {
+        record(`replace ${tag} ${kind} ${t?.id ?? 'none'}`);
+        return of(undefined);
+      });
+      const local: CallMediaEvent = { kind: 'local', stream, replaceTrack };
       const local$: Observable<CallMediaEvent> = script.mediaError
         ? script.media ? m.cold(script.media, {}, script.mediaError) : throwError(() => script.mediaError)
         : script.media ? m.cold(script.media, { m: local }) : of(local);
@@ -144,6 +158,17 @@ export function runHarness(m: RunContext, src: Sources) {
       // Recorded as `signalling connN up|down`, apart from the `connN` lines.
       const up$ = signallingUp$.pipe(tap((up) => record(`signalling ${tag} ${up ? 'up' : 'down'}`)), ignoreElements());
       return merge(lifetimes[n] ?? NEVER, received$, up$, local$, state$, signals$, remote$, quality$).pipe(finalize(() => record(`${tag} close`)));
+    });
+  let opened = 0;
+  /** A camera or screen track as the video sender gets it: held while subscribed, its stop recorded. */
+  const fakeVideo = (what: string, marble: string): Observable<MediaStreamTrack> =>
+    defer(() => {
+      const id = `${what}${++opened}`;
+      const t = Object.assign(new EventTarget(), { kind: 'video', id, readyState: 'live', stop: () => record(`${id} stopped`) }) as unknown as MediaStreamTrack;
+      return m.cold(marble, { t }, src.videoError ?? new Error('refused')).pipe(
+        mergeMap((x) => merge(of(x), NEVER)),
+        tap({ subscribe: () => record(`${id} asked`), unsubscribe: () => t.stop() }),
+      );
     });
   const callIds = [...(src.callIds ?? ['call-1', 'call-2', 'call-3'])];
   const names = src.names ?? new Map<string, string>();
@@ -159,6 +184,8 @@ export function runHarness(m: RunContext, src: Sources) {
     random: () => 0, // keepalive every 40 s
     ...(src.clock ? { now: () => src.clock!(m.scheduler.now()) } : {}),
     ...(src.alerts ? { alerts: src.alerts } : {}),
+    video: { camera: () => fakeVideo('camera', src.camera ?? 't'), display: () => fakeVideo('screen', src.display ?? '#') },
+    streamOf: (t) => ({ id: `stream-of-${t.id}` }) as unknown as MediaStream,
   };
   const subject = new Subject<void>();
   m.scheduler.schedule(() => {

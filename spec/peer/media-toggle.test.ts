@@ -1,22 +1,17 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { decodePeerMessage } from '../../src/peer/peer-message';
-import type { PeerEvent, PeerState } from '../../src/peer/peer-state';
-import { reduce } from '../../src/peer/reduce';
+import type { PeerEvent } from '../../src/peer/peer-state';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
-import { msg, presence, runHarness, withCall } from './harness';
+import { run, withCall } from './call-state';
+import { msg, presence, runHarness } from './harness';
 
-const run = (s: PeerState, ...events: PeerEvent[]) =>
-  events.reduce((acc, e) => {
-    const step = reduce(acc.state, e, 1);
-    return { state: step.state, sent: [...acc.sent, ...step.effects.flatMap((x) => (x.kind === 'send' ? [x.message] : []))] };
-  }, { state: s, sent: [] as unknown[] });
 const mic = { kind: 'intent', intent: { kind: 'toggle-mic' } } as const;
 const camera = { kind: 'intent', intent: { kind: 'toggle-camera' } } as const;
-const media = (seq: number, m: boolean, c: boolean): PeerEvent => ({ kind: 'message', from: 'bo', message: { kind: 'media', callId: 'c1', seq, mic: m, camera: c } });
+const media = (seq: number, m: boolean, c: boolean): PeerEvent => ({ kind: 'message', from: 'bo', message: { kind: 'media', callId: 'c1', seq, mic: m, camera: c, screen: false } });
 
 describe('media message (decode)', () => {
   it('takes a well-formed one and refuses a bad seq, a non-boolean flag or no callId', () => {
-    expect(decodePeerMessage({ peerAction: 'media', callId: 'c1', seq: 2, mic: false, camera: true })).toEqual({ ok: true, message: { kind: 'media', callId: 'c1', seq: 2, mic: false, camera: true } });
+    expect(decodePeerMessage({ peerAction: 'media', callId: 'c1', seq: 2, mic: false, camera: true })).toEqual({ ok: true, message: { kind: 'media', callId: 'c1', seq: 2, mic: false, camera: true, screen: false } });
     for (const bad of [{ seq: 0 }, { seq: 1.5 }, { seq: '1' }, { mic: 'no' }, { camera: null }, { callId: '<b>' }]) {
       expect(decodePeerMessage({ peerAction: 'media', callId: 'c1', seq: 1, mic: true, camera: true, ...bad }).ok).toBe(false);
     }
@@ -31,13 +26,13 @@ describe('mute and camera toggles (reduce)', () => {
       { peerAction: 'media', callId: 'c1', seq: 2, mic: false, camera: false },
       { peerAction: 'media', callId: 'c1', seq: 3, mic: true, camera: false },
     ]);
-    expect(controls(r.state)).toEqual([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'verify', verified: false }, { kind: 'hangup' }]);
+    expect(controls(r.state)).toEqual([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'toggle-screen', on: false, disabled: false }, { kind: 'verify', verified: false }, { kind: 'hangup' }]);
   });
 
   it('before connect: applied locally, told once the call connects; a default state is not told', () => {
     const early = run(withCall('connecting'), mic);
     expect(early.sent).toEqual([]);
-    expect(early.state.call?.local).toEqual({ mic: false, camera: true, seq: 0 });
+    expect(early.state.call?.local).toEqual({ mic: false, camera: true, screen: false, seq: 0 });
     expect(run(early.state, { kind: 'rtc-state', callId: 'c1', state: 'connected' }).sent).toEqual([{ peerAction: 'media', callId: 'c1', seq: 1, mic: false, camera: true }]);
     expect(run(withCall('connecting'), { kind: 'rtc-state', callId: 'c1', state: 'connected' }).sent).toEqual([]);
   });
@@ -73,7 +68,7 @@ describe('mute and camera toggles (reduce)', () => {
     const early = run(withCall('connecting'), media(1, false, true)).state;
     expect(statusText(early, 1)).toBe('Connecting to Bo…');
     expect(statusText(run(early, { kind: 'rtc-state', callId: 'c1', state: 'connected' }).state, 1)).toBe('In a call with Bo — Bo muted their microphone');
-    const other: PeerEvent = { kind: 'message', from: 'bo', message: { kind: 'media', callId: 'c2', seq: 1, mic: false, camera: false } };
+    const other: PeerEvent = { kind: 'message', from: 'bo', message: { kind: 'media', callId: 'c2', seq: 1, mic: false, camera: false, screen: false } };
     expect(run(withCall('connected'), other).state.call?.remote).toBeUndefined();
   });
 });
@@ -96,19 +91,20 @@ describe('mute and camera (Peer, virtual time)', () => {
       h.flush();
       expect(h.log.filter(([, t]) => t.startsWith('track '))).toEqual([
         [25, 'track conn0 audio off'],
-        [25, 'track conn0 video on'],
         [200, 'track conn0 audio off'],
-        [200, 'track conn0 video off'],
+        [200, 'track conn0 video stopped'], // camera off releases the camera, and nothing is sent instead
       ]);
+      expect(h.log.filter(([, t]) => t.startsWith('replace '))).toEqual([[200, 'replace conn0 video none']]);
       expect(h.sent().filter(([, t]) => t.includes('media'))).toEqual([
         [170, 'send bo media call-1'],
         [200, 'send bo media call-1'],
       ]);
       expect(h.log.filter(([, t]) => t.startsWith('self-view '))).toEqual([
         [25, 'self-view conn0-stream'],
+        [200, 'self-view none'], // camera off: nothing sent, nothing to see
         [1000, 'self-view none'],
       ]);
-      expect(h.log.filter(([, t]) => t.startsWith('controls ')).at(-1)).toEqual([200, 'controls toggle-mic:off toggle-camera:off verify hangup']);
+      expect(h.log.filter(([, t]) => t.startsWith('controls ')).at(-1)).toEqual([200, 'controls toggle-mic:off toggle-camera:off toggle-screen:off verify hangup']);
     }),
   );
 });

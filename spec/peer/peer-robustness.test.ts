@@ -400,6 +400,7 @@ describe('Peer: media and negotiation details', () => {
       h.flush();
       expect(h.log.filter(([t]) => t === 500)).toEqual([
         [500, 'conn0 close'],
+        [500, 'track conn0 video stopped'], // the video sender lets go of the camera too (call media stops all its tracks)
         [500, 'video poster'],
         [500, 'self-view none'],
         [500, 'send bo close call-1 hangup'],

@@ -24,8 +24,8 @@ const run = (s: PeerState, ...events: PeerEvent[]) =>
 
 describe('verifying a call (reduce and view model)', () => {
   it('Verify is a control of a connected call only, and opens the dialog with the words to read to the other side', () => {
-    expect(controls(withCall('connecting')).map((c) => c.kind)).toEqual(['toggle-mic', 'toggle-camera', 'hangup']);
-    expect(controls(withCall('connected')).map((c) => c.kind)).toEqual(['toggle-mic', 'toggle-camera', 'verify', 'hangup']);
+    expect(controls(withCall('connecting')).map((c) => c.kind)).toEqual(['toggle-mic', 'toggle-camera', 'toggle-screen', 'hangup']);
+    expect(controls(withCall('connected')).map((c) => c.kind)).toEqual(['toggle-mic', 'toggle-camera', 'toggle-screen', 'verify', 'hangup']);
     expect(run(withCall('connecting'), intent('verify')).state).toEqual(withCall('connecting'));
     const open = run(withCall('connected'), words(WORDS), intent('verify')).state;
     expect(dialog(open)).toEqual({ kind: 'verify', name: 'Bo', words: WORDS });

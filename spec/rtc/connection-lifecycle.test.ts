@@ -15,6 +15,8 @@ import { quietPort } from './quiet-port';
 const markedPort = (setRemote: () => Observable<void>, done: string[]): PeerPort =>
   quietPort({ setRemote, addTrack: (track) => done.push(`addTrack ${track.kind}`), close: () => done.push('close') });
 
+/** The `local` event's replaceTrack, a function of the port (spec/rtc/call-media-replace.test.ts). */
+const anyReplace = expect.any(Function) as (kind: 'audio' | 'video', track: MediaStreamTrack | null) => Observable<void>;
 const offer: Signal = { kind: 'description', description: { type: 'offer', sdp: 'v=0 a' } };
 
 describe('call media lifecycle', () => {
@@ -30,7 +32,7 @@ describe('call media lifecycle', () => {
     const media = callMedia$({ polite: false, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => NEVER, done), log: () => undefined,
     });
-    m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream } });
+    m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream, replaceTrack: anyReplace } });
     m.expect(signals$).toHaveSubscriptions('^---!');
     m.expect(media$).toHaveSubscriptions('  ^!   '); // the source is done once it delivered; the call owns the tracks
     m.flush();
@@ -48,7 +50,7 @@ describe('call media lifecycle', () => {
     const media = callMedia$({ polite: true, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => m.cold('--#', {}, new Error('InvalidStateError')), done), log: () => undefined,
     }).pipe(catchError((e: unknown) => of<CallMediaEvent | string>(e instanceof RtcError ? e.reason : 'other')));
-    m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream }, f: 'negotiation' });
+    m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream, replaceTrack: anyReplace }, f: 'negotiation' });
     m.expect(signals$).toHaveSubscriptions('^----!');
     m.expect(media$).toHaveSubscriptions('  (^!)   ');
     m.flush();

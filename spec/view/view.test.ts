@@ -71,7 +71,7 @@ describe('View (jsdom, static/channel.html)', () => {
     expect(self.nextElementSibling).toBe(toggle);
     expect([toggle.type, toggle.hidden, toggle.textContent, toggle.getAttribute('aria-pressed')]).toEqual(['button', true, 'Hide self-view', 'false']);
     const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(undefined as unknown as Promise<void>);
-    ctx.view.setSelfView({ id: 'local' } as unknown as MediaStream);
+    ctx.view.setSelfView({ id: 'local', getVideoTracks: () => [] } as unknown as MediaStream);
     expect(toggle.hidden).toBe(false);
     toggle.click();
     expect(ctx.intents).toEqual([{ kind: 'toggle-self-view' }]);
@@ -249,7 +249,7 @@ describe('View (jsdom, static/channel.html)', () => {
   it('fits the video: cover for the muted local preview, contain (on black) for the remote stream, poster when none', () => {
     const video = byId<HTMLVideoElement>('media-player');
     const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(undefined as unknown as Promise<void>);
-    const local = { id: 'local' } as unknown as MediaStream;
+    const local = { id: 'local', getVideoTracks: () => [] } as unknown as MediaStream;
     const remote = { id: 'remote' } as unknown as MediaStream;
 
     ctx.view.setVideo({ stream: local, fit: 'cover', muted: true });
@@ -276,7 +276,7 @@ describe('View (jsdom, static/channel.html)', () => {
   it('self-view: our own stream, muted, shown only in a call; a refused autoplay is tolerated', () => {
     const self = byId<HTMLVideoElement>('self-view');
     const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(Promise.reject(new Error('NotAllowedError')));
-    const local = { id: 'local' } as unknown as MediaStream;
+    const local = { id: 'local', getVideoTracks: () => [] } as unknown as MediaStream;
     ctx.view.setSelfView(local);
     expect(self.srcObject).toBe(local);
     expect(self.muted).toBe(true);

@@ -1,5 +1,6 @@
 import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
 import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
+import { browserVideo, videoSender$, type VideoSenderDeps, type VideoSenderEvent } from '../rtc/video-sender';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
@@ -9,6 +10,10 @@ export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
   readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView'>>;
   readonly callMedia: CallMedia;
+  /** A fresh camera and the screen picker for our video sender (default: the browser's, see `browserVideo`). */
+  readonly video?: Pick<VideoSenderDeps, 'camera' | 'display'>;
+  /** A stream around one track, for the self-view (default: `new MediaStream`). */
+  readonly streamOf?: (track: MediaStreamTrack) => MediaStream;
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
@@ -31,41 +36,61 @@ export function callConnection$(
   remoteSignals$: Observable<Signal>,
   signallingUp$: Observable<boolean>,
   deps: CallConnectionDeps,
-  /** The person's microphone and camera choice, current value first: applied to our tracks (a disabled track sends silence / black). */
+  /** The person's microphone, camera and screen choice, current value first: a muted microphone's track is disabled (sends silence), the video sender follows the rest. */
   flags$: Observable<MediaFlags> = NEVER,
 ): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
-  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$)).pipe(
-    mergeMap((e): Observable<PeerEvent> => {
-      switch (e.kind) {
-        case 'local':
-          deps.view.setVideo({ stream: e.stream, fit: 'cover', muted: true });
-          deps.view.setSelfView?.(e.stream);
-          // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
-          return merge(
-            of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: e.stream.getVideoTracks().length === 0 }),
-            flags$.pipe(
-              tap((f) => {
-                for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
-                for (const t of e.stream.getVideoTracks()) t.enabled = f.camera;
-              }),
-              ignoreElements(),
-            ),
-          );
-        case 'remote':
-          deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
-          return EMPTY;
-        case 'signal':
-          deps.client.send(peerId, signalMessage(callId, e.signal));
-          return EMPTY;
-        case 'state':
-          return of({ kind: 'rtc-state', callId, state: e.state });
-        case 'quality':
-          return of({ kind: 'rtc-quality', callId, poor: e.poor });
-        case 'verification':
-          return of({ kind: 'rtc-verification', callId, words: e.words });
-      }
-    }),
+  return defer(() => {
+    let remoteShown = false; // till then the video element previews what we send
+    /** What our video sender carries, seen by us: the self-view, and the preview before the other side shows. */
+    const showOwn = (stream: MediaStream | null): void => {
+      deps.view.setSelfView?.(stream);
+      if (!remoteShown) deps.view.setVideo(stream === null ? null : { stream, fit: 'cover', muted: true });
+    };
+    const streamOf = deps.streamOf ?? ((track: MediaStreamTrack) => new MediaStream([track]));
+    const fromSender = (v: VideoSenderEvent): Observable<PeerEvent> => {
+      if (v.kind === 'camera-failed') return of({ kind: 'camera-failed', callId, reason: v.reason });
+      if (v.kind === 'sharing') return of({ kind: 'sharing', callId, on: v.on });
+      showOwn(v.track === null ? null : streamOf(v.track));
+      return EMPTY;
+    };
+    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$).pipe(
+      mergeMap((e): Observable<PeerEvent> => {
+        switch (e.kind) {
+          case 'local': {
+            showOwn(e.stream);
+            // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
+            const [camera] = e.stream.getVideoTracks();
+            const video = { ...(deps.video ?? browserVideo()), replace: (track: MediaStreamTrack | null) => e.replaceTrack('video', track) };
+            return merge(
+              of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: camera === undefined }),
+              flags$.pipe(
+                tap((f) => {
+                  for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
+                }),
+                ignoreElements(),
+              ),
+              // An audio-only call has no video sender: nothing to turn on or share.
+              camera === undefined ? EMPTY : videoSender$(flags$, camera, video).pipe(mergeMap(fromSender)),
+            );
+          }
+          case 'remote':
+            remoteShown = true;
+            deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
+            return EMPTY;
+          case 'signal':
+            deps.client.send(peerId, signalMessage(callId, e.signal));
+            return EMPTY;
+          case 'state':
+            return of({ kind: 'rtc-state', callId, state: e.state });
+          case 'quality':
+            return of({ kind: 'rtc-quality', callId, poor: e.poor });
+          case 'verification':
+            return of({ kind: 'rtc-verification', callId, words: e.words });
+        }
+      }),
+    );
+  }).pipe(
     catchError((error: unknown) => of(toFailure(callId, error))),
     finalize(() => {
       deps.view.setVideo(null);

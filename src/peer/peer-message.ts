@@ -16,8 +16,8 @@ export type PeerMessage =
   | { readonly kind: 'accept'; readonly callId: string; readonly name?: string }
   | { readonly kind: 'close'; readonly callId: string; readonly reason?: CloseReason }
   | { readonly kind: 'signal'; readonly callId: string; readonly signal: Signal }
-  /** The sender's microphone and camera (docs/protocol.md#peer-messages): `seq` grows per call, an older one is stale. */
-  | { readonly kind: 'media'; readonly callId: string; readonly seq: number; readonly mic: boolean; readonly camera: boolean };
+  /** The sender's microphone, camera and screen sharing (docs/protocol.md#peer-messages): `seq` grows per call, an older one is stale. */
+  | { readonly kind: 'media'; readonly callId: string; readonly seq: number; readonly mic: boolean; readonly camera: boolean; readonly screen: boolean };
 
 export type DecodeResult = { readonly ok: true; readonly message: PeerMessage } | { readonly ok: false; readonly error: string };
 
@@ -76,9 +76,11 @@ export function decodePeerMessage(m: JsonObject): DecodeResult {
       return candidate !== undefined ? { ok: true, message: { kind: 'signal', callId, signal: { kind: 'candidate', candidate } } } : fail('invalid candidate');
     }
     case 'media': {
-      const { seq, mic, camera } = m;
-      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1 || typeof mic !== 'boolean' || typeof camera !== 'boolean') return fail('invalid media');
-      return { ok: true, message: { kind: 'media', callId, seq, mic, camera } };
+      const { seq, mic, camera, screen = false } = m;
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1 || typeof mic !== 'boolean' || typeof camera !== 'boolean' || typeof screen !== 'boolean') {
+        return fail('invalid media');
+      }
+      return { ok: true, message: { kind: 'media', callId, seq, mic, camera, screen } };
     }
     default:
       return fail('unknown peerAction');
@@ -89,7 +91,10 @@ export function decodePeerMessage(m: JsonObject): DecodeResult {
 export const offerMessage = (callId: string, peerName: string): JsonObject => ({ peerAction: 'offer', peerName, callId });
 export const acceptMessage = (callId: string, peerName: string): JsonObject => ({ peerAction: 'accept', peerName, callId });
 export const closeMessage = (callId: string, peerName: string, reason: CloseReason): JsonObject => ({ peerAction: 'close', peerName, callId, reason });
-export const mediaMessage = (callId: string, seq: number, mic: boolean, camera: boolean): JsonObject => ({ peerAction: 'media', callId, seq, mic, camera });
+/** `screen` only while sharing, so what older clients read is unchanged. */
+export const mediaMessage = (callId: string, seq: number, mic: boolean, camera: boolean, screen = false): JsonObject => ({
+  peerAction: 'media', callId, seq, mic, camera, ...(screen ? { screen } : {}),
+});
 /** A direct presence reply (to a newcomer's `ready`): `available`, or `unavailable` while in a call. */
 export const presenceMessage = (peerStatus: PeerStatus, peerName: string): JsonObject => ({ peerStatus, peerName });
 

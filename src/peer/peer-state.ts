@@ -55,13 +55,19 @@ export interface Call {
   readonly verified?: boolean;
   /** The Verify dialog is open. */
   readonly verifying?: boolean;
+  /** Our screen is on the video sender (src/rtc/video-sender.ts); only then is `local.screen` told. */
+  readonly sharing?: boolean;
+  /** Why our camera could not be turned back on; cleared by the next camera toggle. */
+  readonly cameraFailed?: RtcFailure;
 }
 
+/** `screen`: sharing our screen is wanted (ours) or under way (theirs); absent in `media`: false. */
 export interface MediaFlags {
   readonly mic: boolean;
   readonly camera: boolean;
+  readonly screen: boolean;
 }
-export const MEDIA_ON: MediaFlags = { mic: true, camera: true };
+export const MEDIA_ON: MediaFlags = { mic: true, camera: true, screen: false };
 /** Our microphone and camera in this call as the person set them, with the `seq` last told (0: nothing told yet). */
 export const localMedia = (call: Call): MediaFlags & { readonly seq: number } => call.local ?? { ...MEDIA_ON, seq: 0 };
 
@@ -100,6 +106,9 @@ export type PeerEvent =
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
   | { readonly kind: 'rtc-quality'; readonly callId: string; readonly poor: PoorReason | null }
   | { readonly kind: 'rtc-verification'; readonly callId: string; readonly words: readonly string[] | null }
+  /** From the call's video sender: our screen went on it, or sharing ended other than by our button (src/rtc/video-sender.ts). */
+  | { readonly kind: 'sharing'; readonly callId: string; readonly on: boolean }
+  | { readonly kind: 'camera-failed'; readonly callId: string; readonly reason: RtcFailure }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
   | { readonly kind: 'keepalive' }
   /** A deadline from `nextDeadline` passed. */

@@ -28,14 +28,15 @@ import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
 import type { CallAlert, PeerView } from '../view/ui-types';
-import { callConnection$, type CallKey } from './call-connection';
+import { callConnection$, type CallConnectionDeps, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
 import { MEDIA_ON, initialState, localMedia, type MediaFlags, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
 import { callAlert, callDuration, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
-export interface PeerDeps extends IceOptions {
+/** `video`, `streamOf`: see CallConnectionDeps (the browser's by default). */
+export interface PeerDeps extends IceOptions, Pick<CallConnectionDeps, 'video' | 'streamOf'> {
   readonly client: VertoClient;
   readonly view: PeerView;
   /** The media of one call (`callMedia$` in the page). */
@@ -193,8 +194,8 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
       );
     const flagsOfState = (st: PeerState, key: CallKey): MediaFlags => {
-      const { mic, camera } = st.call?.callId === key.callId ? localMedia(st.call) : MEDIA_ON;
-      return { mic, camera };
+      const { mic, camera, screen } = st.call?.callId === key.callId ? localMedia(st.call) : MEDIA_ON;
+      return { mic, camera, screen };
     };
     /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
     const flagsOf = (key: CallKey) =>

@@ -34,21 +34,39 @@ const same = (state: PeerState): Step => ({ state, effects: [] });
  */
 function tellMedia(s: PeerState, call: Call, force: boolean): Step {
   const local = localMedia(call);
-  const changed = local.seq > 0 || !local.mic || !local.camera;
+  // A screen is told once it is on our sender: while the picker is open the camera is still sent.
+  const screen = local.screen && call.sharing === true;
+  const changed = local.seq > 0 || !local.mic || !local.camera || screen;
   if (call.phase !== 'connected' || !(force || changed)) return same({ ...s, call });
   const seq = local.seq + 1;
   return {
     state: { ...s, call: { ...call, local: { ...local, seq } } },
-    effects: [{ kind: 'send', to: call.peerId, message: mediaMessage(call.callId, seq, local.mic, local.camera) }],
+    effects: [{ kind: 'send', to: call.peerId, message: mediaMessage(call.callId, seq, local.mic, local.camera, screen) }],
   };
 }
 
-function toggle(s: PeerState, which: 'mic' | 'camera'): Step {
+function toggle(s: PeerState, which: 'mic' | 'camera' | 'screen'): Step {
   const call = s.call;
-  // Ringing has no media of ours yet; an audio-only call has no camera to turn on.
-  if (call === null || call.phase === 'ringing' || (which === 'camera' && call.audioOnly)) return same(s);
+  // Ringing has no media of ours yet; an audio-only call has no video sender for a camera or a screen.
+  if (call === null || call.phase === 'ringing' || (which !== 'mic' && call.audioOnly)) return same(s);
   const local = localMedia(call);
-  return tellMedia(s, { ...call, local: { ...local, [which]: !local[which] } }, true);
+  const next: Call = { ...call, local: { ...local, [which]: !local[which] } };
+  if (which === 'camera') return tellMedia(s, { ...next, cameraFailed: undefined }, true);
+  if (which === 'screen') return local.screen ? tellMedia(s, { ...next, sharing: false }, true) : same({ ...s, call: next });
+  return tellMedia(s, next, true);
+}
+
+/** What the call's video sender reports (src/rtc/video-sender.ts): a screen on it or gone, a camera that would not open. */
+function onVideo(s: PeerState, e: Extract<PeerEvent, { kind: 'sharing' | 'camera-failed' }>): Step {
+  const call = s.call?.callId === e.callId ? s.call : null;
+  if (call === null) return same(s);
+  const local = localMedia(call);
+  if (e.kind === 'camera-failed') return tellMedia(s, { ...call, local: { ...local, camera: false }, cameraFailed: e.reason }, true);
+  if (!local.screen) return same(s); // our button stopped it meanwhile: already told
+  if (e.on) return tellMedia(s, { ...call, sharing: true }, true);
+  // Stopped from the browser's UI (told), or the picker refused: nothing else changes.
+  const stopped = { ...call, local: { ...local, screen: false }, sharing: false };
+  return call.sharing === true ? tellMedia(s, stopped, true) : same({ ...s, call: stopped });
 }
 
 /** Our own presence while this state holds: busy once an offer or an accept is under way. */
@@ -164,7 +182,7 @@ function onMessage(s: PeerState, from: string, m: PeerMessage, at: number): Step
       return onClose(s, call, m.reason, at);
     case 'media':
       // Kept in any phase (it may overtake our `connected`); an older `seq` arrived late.
-      return m.seq > (call.remote?.seq ?? 0) ? same({ ...s, call: { ...call, remote: { mic: m.mic, camera: m.camera, seq: m.seq } } }) : same(s);
+      return m.seq > (call.remote?.seq ?? 0) ? same({ ...s, call: { ...call, remote: { mic: m.mic, camera: m.camera, screen: m.screen, seq: m.seq } } }) : same(s);
     case 'signal':
       return same(s); // the Peer routes a call's signals straight to its media (peer.ts)
     default:
@@ -199,6 +217,8 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
     case 'verify-match':
     case 'verify-mismatch':
       return onVerify(s, intent.kind, at);
+    case 'toggle-screen':
+      return toggle(s, 'screen');
     case 'rename': {
       const name = sanitizeName(intent.name);
       const closed = { ...s, editingName: false };
@@ -353,6 +373,9 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       // New words (a new DTLS handshake): what was compared before says nothing about them.
       return same({ ...s, call: { ...call, sas: e.words, verified: false } });
     }
+    case 'sharing':
+    case 'camera-failed':
+      return onVideo(s, e);
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);

@@ -1,6 +1,6 @@
 import type { ClientStatus } from '../verto/client-types';
 import type { CallAlert, Control, Dialog, MenuItem } from '../view/ui-types';
-import { stopped, type Call, type PeerState } from './peer-state';
+import { localMedia, stopped, type Call, type PeerState } from './peer-state';
 
 /** What the connection to the server looks like, in words; `since`: when `status` began (a short wait gets no countdown). */
 export function clientText(status: ClientStatus, at: number, since: number = at): string {
@@ -44,7 +44,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
-    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}` : audio;
+    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${ownVideoText(call)}${remoteText(who, call.remote)}` : audio;
     return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
@@ -63,29 +63,39 @@ export function formatDuration(ms: number): string {
 /** How long the connected call has lasted at `at`, counted from when it first connected (an interruption does not restart it); `null` before and after. */
 export const callDuration = (s: PeerState, at: number): string | null => (s.call?.phase === 'connected' ? formatDuration(at - s.call.since) : null);
 
-/** What the other side turned off, in words (peer-supplied name: the View sets it as text). */
-function remoteText(who: string, remote: { readonly mic: boolean; readonly camera: boolean } | undefined): string {
-  if (remote === undefined || (remote.mic && remote.camera)) return '';
-  if (!remote.mic && !remote.camera) return ` — ${who} muted their microphone and turned their camera off`;
-  return remote.mic ? ` — ${who} turned their camera off` : ` — ${who} muted their microphone`;
+/** What our video is, when it is not the camera the person expects: the screen, or a camera that failed. */
+function ownVideoText(call: Call): string {
+  if (call.sharing) return ' — you are sharing your screen';
+  if (call.cameraFailed === undefined) return '';
+  const why = call.cameraFailed === 'media-denied' ? 'access to it was denied' : 'it is missing or in use by another application';
+  return ` — your camera could not be turned back on: ${why}`;
+}
+
+/** What the other side turned off or shares, in words (peer-supplied name: the View sets it as text). */
+function remoteText(who: string, remote: Call['remote']): string {
+  if (remote === undefined) return '';
+  const video = remote.screen ? 'is sharing their screen' : remote.camera ? '' : 'turned their camera off';
+  const said = [remote.mic ? '' : 'muted their microphone', video].filter((t) => t !== '');
+  return said.length === 0 ? '' : ` — ${who} ${said.join(' and ')}`;
 }
 
 /** The in-call buttons: from the moment our media exists (offering, accepting) to the end of the call. */
 export function controls(s: PeerState): Control[] {
   const call = s.call;
   if (call === null || call.phase === 'ringing') return [];
-  const local = call.local ?? { mic: true, camera: true };
+  const local = localMedia(call);
   return [
     { kind: 'toggle-mic', on: local.mic },
     { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly === true },
+    { kind: 'toggle-screen', on: local.screen, disabled: call.audioOnly === true },
     ...(call.phase === 'connected' ? [{ kind: 'verify', verified: call.verified === true } as const] : []),
     { kind: 'hangup' },
   ];
 }
 
-/** The other side's camera is off: the View shows their name instead of a frozen frame. */
+/** The other side's camera is off (and no screen shared instead): the View shows their name instead of a frozen frame. */
 export const remoteCameraOff = (s: PeerState): string | null =>
-  s.call?.phase === 'connected' && s.call.remote?.camera === false ? s.call.peerName : null;
+  s.call?.phase === 'connected' && s.call.remote?.camera === false && !s.call.remote.screen ? s.call.peerName : null;
 
 /**
  * The menu: call controls while a call is under way, otherwise the peers (busy ones, and all of them

@@ -14,6 +14,7 @@ import {
   mergeMap,
   of,
   share,
+  shareReplay,
   switchMap,
   take,
   tap,
@@ -139,20 +140,20 @@ export function callMedia$(
       polite && port.remoteDescription() === null ? port.signalingState$.pipe(first((s) => s === 'have-remote-offer')) : of(null),
     );
     // Tracks go in when media is ready, now or later (a later addTrack renegotiates); stopped at teardown.
+    // A track replaced before then waits for them (the polite side adds its own at the first offer).
     const media$ = defer(localMedia).pipe(
       take(1),
       switchMap((stream) => holding(() => stream, stopTracks)),
-      switchMap((stream) =>
-        merge(
-          of<CallMediaEvent>({ kind: 'local', stream }),
-          turn$.pipe(
-            tap(() => {
-              for (const track of stream.getTracks()) port.addTrack(track, stream);
-            }),
-            ignoreElements(),
-          ),
-        ),
-      ),
+      switchMap((stream) => {
+        const added$ = turn$.pipe(
+          tap(() => {
+            for (const track of stream.getTracks()) port.addTrack(track, stream);
+          }),
+          shareReplay({ bufferSize: 1, refCount: true }),
+        );
+        const replaceTrack = (kind: 'audio' | 'video', track: MediaStreamTrack | null): Observable<void> => added$.pipe(concatMap(() => port.replaceTrack(kind, track)));
+        return merge(of<CallMediaEvent>({ kind: 'local', stream, replaceTrack }), added$.pipe(ignoreElements()));
+      }),
     );
     const remote$ = remoteStreams(port.tracks$, createStream).pipe(map((stream): CallMediaEvent => ({ kind: 'remote', stream })));
     // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the

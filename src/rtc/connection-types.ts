@@ -44,8 +44,11 @@ export interface CallMediaOptions extends IceOptions {
 
 /** What a call's media tells the Peer, as values. */
 export type CallMediaEvent =
-  /** Our camera and microphone (microphone only without a usable camera), once. */
-  | { readonly kind: 'local'; readonly stream: MediaStream }
+  /**
+   * Our camera and microphone (microphone only without a usable camera), once. `replaceTrack` swaps
+   * the track a sender of ours carries, with no renegotiation, once our tracks are on the connection.
+   */
+  | { readonly kind: 'local'; readonly stream: MediaStream; readonly replaceTrack: (kind: 'audio' | 'video', track: MediaStreamTrack | null) => Observable<void> }
   /** The other side's stream, once its first track arrived (again if it changes). */
   | { readonly kind: 'remote'; readonly stream: MediaStream }
   /** A signal for the Peer to send to the other side. */

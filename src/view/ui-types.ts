@@ -35,13 +35,16 @@ export type Intent =
   /** The Verify dialog: open it; the person says the words match, or do not. */
   | { readonly kind: 'verify' }
   | { readonly kind: 'verify-match' }
-  | { readonly kind: 'verify-mismatch' };
+  | { readonly kind: 'verify-mismatch' }
+  | { readonly kind: 'toggle-screen' };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =
   | { readonly kind: 'toggle-mic'; readonly on: boolean }
   | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
   | { readonly kind: 'verify'; readonly verified: boolean }
+  /** `on`: our screen is shared (or the picker is open); shown only where the browser can share one. */
+  | { readonly kind: 'toggle-screen'; readonly on: boolean; readonly disabled: boolean }
   | { readonly kind: 'hangup' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */

@@ -4,13 +4,14 @@ import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
-const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
+const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' }, s: { kind: 'toggle-screen' } };
 /** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
 const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [IconName, IconName] } = {
   'toggle-mic': ['microphone', 'microphone-off'],
   'toggle-camera': ['camera', 'camera-off'],
+  'toggle-screen': 'screen-share',
   hangup: 'phone-hangup',
   verify: 'shield-check',
 };
@@ -98,7 +99,7 @@ export class View implements PeerView {
     const shortcuts$ = fromEvent<KeyboardEvent>(doc, 'keydown').pipe(
       filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement) && this.controls.childElementCount > 0),
       map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
-      filter((i): i is Intent => i !== null),
+      filter((i): i is Intent => i !== null && (i.kind !== 'toggle-screen' || this.canShare())),
     );
     this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$);
   }
@@ -196,7 +197,9 @@ export class View implements PeerView {
   }
 
   setControls(controls: readonly Control[]): void {
-    this.replaceKeepingFocus(this.controls, controls.map((c) => this.withIcon(this.control(c), c)));
+    // Screen sharing only where the browser has it (phones do not).
+    const shown = controls.filter((c) => c.kind !== 'toggle-screen' || this.canShare());
+    this.replaceKeepingFocus(this.controls, shown.map((c) => this.withIcon(this.control(c), c)));
   }
 
   setRemoteCameraOff(name: string | null): void {
@@ -208,6 +211,8 @@ export class View implements PeerView {
   setSelfView(stream: MediaStream | null): void {
     this.selfView.srcObject = stream;
     this.selfView.muted = true;
+    // A shared screen is shown as the others see it, not mirrored.
+    this.selfView.classList.toggle('screen', stream?.getVideoTracks()[0]?.getSettings().displaySurface !== undefined);
     this.selfView.hidden = stream === null;
     this.selfViewToggle.hidden = stream === null;
     if (stream === null) return;
@@ -239,6 +244,14 @@ export class View implements PeerView {
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
     if (c.kind === 'verify') return this.button(c.verified ? 'Verified' : 'Verify', 'verify', c.verified ? 'success' : 'pseudo');
+    if (c.kind === 'toggle-screen') {
+      const b = this.button(c.on ? 'Stop sharing' : 'Share screen', c.kind, c.on ? 'warning' : 'pseudo');
+      b.append(this.el('span', { className: 'label-extra', text: ' (S)' }));
+      b.setAttribute('aria-pressed', String(c.on)); // pressed = sharing
+      b.setAttribute('aria-keyshortcuts', 'S');
+      b.disabled = c.disabled;
+      return b;
+    }
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute' : 'Unmute') : c.on ? 'Camera off' : 'Camera on', c.kind, c.on ? 'pseudo' : 'warning');
     // The key in the label, dropped on phones (no keyboard) but still read (src/app.css).
@@ -250,7 +263,6 @@ export class View implements PeerView {
     return b;
   }
 
-  /** The security words and what comparing them means (docs/sas.md); a plain Close when there are none. */
   /** The Verify dialog's parts, and what gets the focus: Close, so a stray Enter cannot say "They match". */
   private verifyDialog({ name, words }: Extract<Dialog, { kind: 'verify' }>, title: (text: string) => HTMLElement): { parts: HTMLElement[]; first: HTMLElement } {
     const close = this.button('Close', 'close-dialog', 'pseudo');
@@ -271,6 +283,9 @@ export class View implements PeerView {
     return { parts, first: close };
   }
 
+  private canShare(): boolean {
+    return typeof this.doc.defaultView?.navigator.mediaDevices?.getDisplayMedia === 'function';
+  }
 
   private closable(): boolean {
     return this.modalContent.dataset.closable === 'true';
