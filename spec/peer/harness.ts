@@ -101,7 +101,7 @@ export function runHarness(m: RunContext, src: Sources) {
     setMenu: (items) => menus.push([...items]),
     showDialog: (d) => {
       dialogs.push(d);
-      record(`dialog ${d === null ? 'none' : `${d.kind} ${d.name}`}`);
+      record(`dialog ${d === null ? 'none' : `${d.kind}${'name' in d ? ` ${d.name}` : ''}`}`);
     },
     setVideo: (v) => {
       videos.push(v);

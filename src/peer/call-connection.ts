@@ -1,5 +1,6 @@
-import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
-import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
+import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, finalize, first, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import { RtcError, type AudioOnlyReason, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
+import { audioOnlyReason } from '../rtc/local-media';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
@@ -13,6 +14,9 @@ export interface CallConnectionDeps extends IceOptions {
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
 export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean };
+
+/** The person's microphone and camera choice; `agreed`: the other side was told we want the call (`agreed` in peer-state.ts). */
+export type LocalChoice = MediaFlags & { readonly agreed?: boolean };
 
 const toFailure = (callId: string, error: unknown): PeerEvent => ({
   kind: 'rtc-error',
@@ -31,39 +35,48 @@ export function callConnection$(
   remoteSignals$: Observable<Signal>,
   signallingUp$: Observable<boolean>,
   deps: CallConnectionDeps,
-  /** The person's microphone and camera choice, current value first: applied to our tracks (a disabled track sends silence / black). */
-  flags$: Observable<MediaFlags> = NEVER,
+  /** The person's choice, current value first: applied to our tracks (a disabled track sends silence / black). */
+  flags$: Observable<LocalChoice> = NEVER,
 ): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
-  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$)).pipe(
-    mergeMap((e): Observable<PeerEvent> => {
-      switch (e.kind) {
-        case 'local':
-          deps.view.setVideo({ stream: e.stream, fit: 'cover', muted: true });
-          deps.view.setSelfView?.(e.stream);
-          // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
-          return merge(
-            of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: e.stream.getVideoTracks().length === 0 }),
-            flags$.pipe(
-              tap((f) => {
-                for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
-                for (const t of e.stream.getVideoTracks()) t.enabled = f.camera;
-              }),
-              ignoreElements(),
-            ),
-          );
-        case 'remote':
-          deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
-          return EMPTY;
-        case 'signal':
-          deps.client.send(peerId, signalMessage(callId, e.signal));
-          return EMPTY;
-        case 'state':
-          return of({ kind: 'rtc-state', callId, state: e.state });
-        case 'quality':
-          return of({ kind: 'rtc-quality', callId, poor: e.poor });
-      }
-    }),
+  const send = (signal: Signal): void => deps.client.send(peerId, signalMessage(callId, signal));
+  return defer(() => {
+    let audioOnly: AudioOnlyReason | undefined; // this subscription's local media
+    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$).pipe(
+      mergeMap((e): Observable<PeerEvent> => {
+        switch (e.kind) {
+          case 'local':
+            deps.view.setVideo({ stream: e.stream, fit: 'cover', muted: true });
+            deps.view.setSelfView?.(e.stream);
+            // No camera (none found, busy or blocked): local media fell back to the microphone alone.
+            audioOnly = audioOnlyReason(e.stream) ?? (e.stream.getVideoTracks().length === 0 ? 'no-camera' : undefined);
+            return merge(
+              of<PeerEvent>({ kind: 'media-ready', callId, audioOnly }),
+              flags$.pipe(
+                distinctUntilChanged((a, b) => a.mic === b.mic && a.camera === b.camera),
+                tap((f) => {
+                  for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
+                  for (const t of e.stream.getVideoTracks()) t.enabled = f.camera;
+                }),
+                ignoreElements(),
+              ),
+            );
+          case 'remote':
+            deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
+            return EMPTY;
+          case 'signal':
+            // With the camera blocked, nothing reaches the other side (not even our silence) until the person chose to go on.
+            if (audioOnly === 'camera-blocked') return flags$.pipe(first((f) => f.agreed === true), tap(() => send(e.signal)), ignoreElements());
+            send(e.signal);
+            return EMPTY;
+          case 'state':
+            return of({ kind: 'rtc-state', callId, state: e.state });
+          case 'quality':
+            return of({ kind: 'rtc-quality', callId, poor: e.poor });
+        }
+      }),
+    );
+  }).pipe(
     catchError((error: unknown) => of(toFailure(callId, error))),
     finalize(() => {
       deps.view.setVideo(null);

@@ -31,6 +31,8 @@ const POOR_TEXT = { 'high-delay': 'high delay', 'packet-loss': 'packets lost', '
 /** The connection-quality warning, said only while quality is poor. */
 const poorText = (poor: Call['poor']): string => (poor === undefined || poor === null ? '' : ` — poor connection (${POOR_TEXT[poor]})`);
 
+const AUDIO_ONLY_TEXT = { 'no-camera': 'no camera found', 'camera-busy': 'your camera is in use by another application', 'camera-blocked': 'camera blocked' } as const;
+
 /** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. `at` counts down a reconnect. */
 export function statusText(s: PeerState, at: number = s.clientAt): string {
   const call = s.call;
@@ -43,7 +45,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${poorText(call.poor)}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
-    const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
+    const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: ${AUDIO_ONLY_TEXT[call.audioOnly]})` : text;
     const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}` : audio;
     return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
@@ -66,7 +68,7 @@ export function controls(s: PeerState): Control[] {
   const local = call.local ?? { mic: true, camera: true };
   return [
     { kind: 'toggle-mic', on: local.mic },
-    { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly === true },
+    { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly !== undefined },
     { kind: 'hangup' },
   ];
 }
@@ -98,6 +100,7 @@ export function menuItems(s: PeerState): MenuItem[] {
 
 export function dialog(s: PeerState): Dialog | null {
   if (s.call?.phase === 'ringing') return { kind: 'incoming', name: s.call.peerName };
+  if (s.call?.askAudioOnly) return { kind: 'camera-blocked' };
   if (s.editingName) return { kind: 'name-form', name: s.name };
   return null;
 }

@@ -15,7 +15,9 @@ export type MenuItem =
 /** What the modal shows; `null` hides it. */
 export type Dialog =
   | { readonly kind: 'incoming'; readonly name: string }
-  | { readonly kind: 'name-form'; readonly name: string };
+  | { readonly kind: 'name-form'; readonly name: string }
+  /** Our camera is blocked for this site: go on audio-only, or cancel the call. */
+  | { readonly kind: 'camera-blocked' };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =
@@ -28,7 +30,9 @@ export type Intent =
   | { readonly kind: 'rename'; readonly name: string }
   | { readonly kind: 'close-dialog' }
   | { readonly kind: 'toggle-mic' }
-  | { readonly kind: 'toggle-camera' };
+  | { readonly kind: 'toggle-camera' }
+  /** Go on with the microphone alone (the camera-blocked dialog). */
+  | { readonly kind: 'audio-only' };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =

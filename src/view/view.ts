@@ -3,7 +3,7 @@ import { documentActivity$ } from './activity';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'audio-only'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
@@ -100,6 +100,12 @@ export class View implements PeerView {
       this.modalContent.replaceChildren(
         this.el('header', {}, this.el('h3', { text: `${dialog.name} is calling` })),
         this.el('footer', {}, this.button('Accept', 'accept', 'success'), this.button('Decline', 'decline', 'error')),
+      );
+    } else if (dialog.kind === 'camera-blocked') {
+      this.modalContent.dataset.closable = 'false';
+      this.modalContent.replaceChildren(
+        this.el('header', {}, this.el('h3', { text: 'Your camera is blocked for this site. Go on with audio only?' })),
+        this.el('footer', {}, this.button('Audio only', 'audio-only', 'success'), this.button('Cancel', 'cancel', 'error')),
       );
     } else {
       this.modalContent.dataset.closable = 'true';
