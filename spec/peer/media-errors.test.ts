@@ -5,7 +5,7 @@ import { RtcError } from '../../src/rtc/connection-types';
 import { initialState, type Call, type PeerEvent, type PeerState, type Step } from '../../src/peer/peer-state';
 import { nextDeadline, reduce } from '../../src/peer/reduce';
 import { controls, dialog, menuItems, remoteCameraOff, statusText } from '../../src/peer/view-model';
-import { msg, presence, runHarness } from './harness';
+import { msg, presence, runHarness, type ConnectionScript } from './harness';
 import { decodePeerMessage } from '../../src/peer/peer-message';
 import type { JsonObject } from '../../src/verto/client-types';
 
@@ -149,20 +149,25 @@ describe('failures say what to do', () => {
 describe('camera blocked (Peer, virtual time): nothing reaches the other side before the answer', () => {
   const bo = presence('bo', 'available', 'Bo');
   const offerFromBo = msg('bo', { peerAction: 'offer', peerName: 'Bo', callId: 'call-b' });
+  /** Bo calls, we accept at 30 with the camera blocked (asked at 35), and answer at 100. */
+  const answered = (m: Parameters<typeof runHarness>[0], answer: 'audio-only' | 'cancel', script: ConnectionScript) => {
+    const h = runHarness(m, {
+      presence: [[10, bo]],
+      messages: [[20, offerFromBo]],
+      intents: [
+        [30, { kind: 'accept' }],
+        [100, { kind: answer }],
+      ],
+      connections: [{ media: '5ms m', audioOnly: 'camera-blocked', ...script }],
+    });
+    h.flush();
+    return h;
+  };
 
   it(
     'accepting, Audio only: our signals wait for the answer, then follow the accept in order',
     marbles((m) => {
-      const h = runHarness(m, {
-        presence: [[10, bo]],
-        messages: [[20, offerFromBo]],
-        intents: [
-          [30, { kind: 'accept' }],
-          [100, { kind: 'audio-only' }],
-        ],
-        connections: [{ media: '5ms m', audioOnly: 'camera-blocked', signals: '10ms o 9ms k', state: '90ms c' }],
-      });
-      h.flush();
+      const h = answered(m, 'audio-only', { signals: '10ms o 9ms k', state: '90ms c' });
       expect(h.sent().filter(([t]) => t < 200_000)).toEqual([
         [100, 'send bo accept call-b'],
         [100, 'send bo description call-b offer'],
@@ -183,16 +188,7 @@ describe('camera blocked (Peer, virtual time): nothing reaches the other side be
   it(
     'accepting, Cancel: the media ends, Bo gets a decline and none of our signals',
     marbles((m) => {
-      const h = runHarness(m, {
-        presence: [[10, bo]],
-        messages: [[20, offerFromBo]],
-        intents: [
-          [30, { kind: 'accept' }],
-          [100, { kind: 'cancel' }],
-        ],
-        connections: [{ media: '5ms m', audioOnly: 'camera-blocked', signals: '10ms o' }],
-      });
-      h.flush();
+      const h = answered(m, 'cancel', { signals: '10ms o' });
       expect(h.sent()).toEqual([[100, 'send bo close call-b rejected']]);
       expect(h.conn()).toEqual([
         [30, 'conn0 created impolite'],
