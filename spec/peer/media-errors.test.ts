@@ -1,8 +1,13 @@
 // Errors a person can act on when a call's media starts: which camera trouble, the camera-blocked
 // question (offering and accepting side, Audio only and Cancel, and what the other side sees), how to allow.
+import { NEVER, Subject, of, type Observable } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
+import { callConnection$ } from '../../src/peer/call-connection';
+import type { CallMedia, CallMediaEvent, Signal } from '../../src/rtc/connection-types';
+import { markAudioOnly } from '../../src/rtc/local-media';
+import { FakeMediaStream, FakeTrack, asStream } from '../rtc/fake-media';
 import { RtcError } from '../../src/rtc/connection-types';
-import { initialState, type Call, type PeerEvent, type PeerState, type Step } from '../../src/peer/peer-state';
+import { MEDIA_ON, initialState, type Call, type LocalChoice, type PeerEvent, type PeerState, type Step } from '../../src/peer/peer-state';
 import { nextDeadline, reduce } from '../../src/peer/reduce';
 import { controls, dialog, menuItems, remoteCameraOff, statusText } from '../../src/peer/view-model';
 import { msg, presence, runHarness, type ConnectionScript } from './harness';
@@ -227,4 +232,38 @@ describe('camera blocked (Peer, virtual time): nothing reaches the other side be
       expect(h.log.filter(([, t]) => t.startsWith('dialog ')).at(-1)).toEqual([50, 'dialog none']);
     }),
   );
+});
+
+describe('callConnection$: why our media has no camera, and signals held while asked', () => {
+  const signal: Signal = { kind: 'candidate', candidate: null };
+  const run = (stream: MediaStream, flags$: Observable<LocalChoice> = NEVER) => {
+    const sent: JsonObject[] = [];
+    const events: PeerEvent[] = [];
+    const callMedia: CallMedia = () => of<CallMediaEvent[]>({ kind: 'local', stream }, { kind: 'signal', signal });
+    const deps = { client: { send: (_to: string, m: JsonObject) => void sent.push(m) }, view: { setVideo: () => undefined }, callMedia, iceServers: [] };
+    const sub = callConnection$({ callId: 'c1', peerId: 'bo', polite: false }, NEVER, NEVER, deps, flags$).subscribe((e) => events.push(e));
+    return { sent, events, sub };
+  };
+  const audio = () => new FakeMediaStream([new FakeTrack('audio')]);
+
+  it.each([
+    ['a stream with a camera', () => asStream(new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')])), undefined],
+    ['a stream without one, from elsewhere', () => asStream(audio()), 'no-camera'],
+    ['a busy camera (marked by local media)', () => markAudioOnly(asStream(audio()), 'camera-busy'), 'camera-busy'],
+  ] as const)('%s: media-ready says %s, and the signal goes out at once', (_what, stream, reason) => {
+    const { sent, events, sub } = run(stream());
+    expect(events).toEqual([{ kind: 'media-ready', callId: 'c1', audioOnly: reason }]);
+    expect(sent).toHaveLength(1);
+    sub.unsubscribe();
+  });
+
+  it('a blocked camera: the signal waits until the other side was told we go on', () => {
+    const choice = new Subject<LocalChoice>();
+    const { sent, sub } = run(markAudioOnly(asStream(audio()), 'camera-blocked'), choice);
+    choice.next({ ...MEDIA_ON, agreed: false });
+    expect(sent).toEqual([]);
+    choice.next({ ...MEDIA_ON, agreed: true });
+    expect(sent).toEqual([{ peerAction: 'candidate', callId: 'c1', candidate: null }]);
+    sub.unsubscribe();
+  });
 });

@@ -4,7 +4,7 @@ import { audioOnlyReason } from '../rtc/local-media';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
-import type { Call, MediaFlags, PeerEvent } from './peer-state';
+import type { Call, LocalChoice, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
@@ -14,9 +14,6 @@ export interface CallConnectionDeps extends IceOptions {
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
 export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean };
-
-/** The person's microphone and camera choice; `agreed`: the other side was told we want the call (`agreed` in peer-state.ts). */
-export type LocalChoice = MediaFlags & { readonly agreed?: boolean };
 
 const toFailure = (callId: string, error: unknown): PeerEvent => ({
   kind: 'rtc-error',
@@ -66,7 +63,7 @@ export function callConnection$(
             return EMPTY;
           case 'signal':
             // With the camera blocked, nothing reaches the other side (not even our silence) until the person chose to go on.
-            if (audioOnly === 'camera-blocked') return flags$.pipe(first((f) => f.agreed === true), tap(() => send(e.signal)), ignoreElements());
+            if (audioOnly === 'camera-blocked') return flags$.pipe(first((f) => f.agreed), tap(() => send(e.signal)), ignoreElements());
             send(e.signal);
             return EMPTY;
           case 'state':

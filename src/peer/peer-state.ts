@@ -61,8 +61,12 @@ export const MEDIA_ON: MediaFlags = { mic: true, camera: true };
 /** Our microphone and camera in this call as the person set them, with the `seq` last told (0: nothing told yet). */
 export const localMedia = (call: Call): MediaFlags & { readonly seq: number } => call.local ?? { ...MEDIA_ON, seq: 0 };
 
-/** We told the other side we want this call (our offer or accept went out): from then on our media may reach it. */
-export const agreed = (call: Call): boolean => (call.phase === 'offering' ? call.offerSent : call.phase === 'connecting' || call.phase === 'connected');
+/** What a call's media applies and waits for: the person's microphone and camera, and `agreed`: our offer or accept went out. */
+export type LocalChoice = MediaFlags & { readonly agreed: boolean };
+export function localChoice(call: Call): LocalChoice {
+  const { mic, camera } = localMedia(call);
+  return { mic, camera, agreed: call.phase === 'offering' ? call.offerSent : call.phase === 'connecting' || call.phase === 'connected' };
+}
 
 export interface PeerState {
   readonly selfId: string;

@@ -27,10 +27,10 @@ import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
 import { navHidden$ } from '../view/activity';
 import type { CallAlert, PeerView } from '../view/ui-types';
-import { callConnection$, type CallKey, type LocalChoice } from './call-connection';
+import { callConnection$, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
-import { MEDIA_ON, agreed, initialState, localMedia, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
+import { MEDIA_ON, initialState, localChoice, type Call, type LocalChoice, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
 import { callAlert, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
@@ -167,11 +167,8 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         ),
         client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
       );
-    const flagsOfState = (st: PeerState, key: CallKey): LocalChoice => {
-      const call = st.call?.callId === key.callId ? st.call : null;
-      const { mic, camera } = call === null ? MEDIA_ON : localMedia(call);
-      return { mic, camera, agreed: call !== null && agreed(call) };
-    };
+    const flagsOfState = (st: PeerState, key: CallKey): LocalChoice =>
+      st.call?.callId === key.callId ? localChoice(st.call) : { ...MEDIA_ON, agreed: false };
     /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
     const flagsOf = (key: CallKey) =>
       defer(() => steps$.pipe(map((step) => step.state), startWith(last), map((st) => flagsOfState(st, key)), distinctUntilChanged(sameJson)));
