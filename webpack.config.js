@@ -17,14 +17,22 @@ module.exports = (_env, argv) => {
       rules: [
         { test: /\.ts$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } } },
         { test: /\.css$/, use: [MiniCssExtractPlugin.loader, 'css-loader'] },
+        // Each shim chunk (src/browser-shims.ts) in its own layer: its adapter modules are its own copies,
+        // tree-shaken to what that chunk's list uses (webpack keeps one module's used exports for all
+        // chunks), so Safari's chunk drops the SDP parser and the entry keeps only the detection.
+        ...['chrome', 'firefox', 'safari'].map((b) => ({ test: path.resolve(__dirname, 'src/shims', `${b}.ts`), layer: `shims-${b}` })),
+        // sdp.js only defines and exports SDPUtils: a copy whose import is unused can be left out.
+        { test: /[\\/]node_modules[\\/]sdp[\\/]/, sideEffects: false },
       ],
     },
+    experiments: { layers: true },
     resolve: {
       extensions: ['.ts', '.js'],
       // RxJS ships an es2015 build that tree-shakes better than its default es5 one.
       conditionNames: ['es2015', 'import', 'module', 'browser', 'default'],
     },
-    plugins: [new MiniCssExtractPlugin({ filename: '[name].css' })],
+    // No CSS-loading runtime: the only CSS is the entry's, linked by the page.
+    plugins: [new MiniCssExtractPlugin({ filename: '[name].css', runtime: false })],
     performance: { hints: false },
     // One self-contained chunk per browser (shared adapter code repeated): a browser fetches at most one.
     optimization: { splitChunks: false },

@@ -5,7 +5,7 @@
  *
  * Exit code: 0 when every benchmark ran to the end, whatever the budgets say (a budget FAIL is a
  * finding, printed as FAIL); 1 when a benchmark could not run; BENCH_STRICT=1 also exits 1 on a FAIL.
- * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,turn,reconnect,bundle,leaks,online,faults
+ * Counts: BENCH_RUNS (default 20), BENCH_CYCLES (default 100), BENCH_ONLY=call,turn,reconnect,bundle,leaks,online,faults,toggle
  * (faults has fixed counts, see bench/faults.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { benchReconnect } from './reconnect';
 import { markdownReport, replaceBetweenMarkers, type Machine } from './report';
 import type { BenchmarkResult } from './result';
 import { benchTimeToOnline } from './time-to-online';
+import { benchToggle } from './toggle';
 import { benchTurnSetup } from './turn-setup';
 
 const ROOT = projectRoot(__dirname);
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
     if (wanted('online')) await attempt('time to online', () => benchTimeToOnline(env, runs));
     if (wanted('leaks')) await attempt('leaks', () => benchLeaks(env, cycles));
     if (wanted('faults')) await attempt('faults', () => benchFaults(env));
+    if (wanted('toggle')) await attempt('toggle', () => benchToggle(env, runs));
   } finally {
     await env.stop();
   }

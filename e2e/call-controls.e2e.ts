@@ -1,5 +1,6 @@
 import type { PeerPage } from './support/peer-page';
 import { useSuite, type TestRun } from './support/session';
+import { until } from './support/wait';
 
 const { scenario } = useSuite();
 
@@ -29,6 +30,58 @@ const localEnabled = (p: PeerPage, kind: 'audio' | 'video') =>
     const pcs = (window as unknown as { __e2e: { pcs: RTCPeerConnection[] } }).__e2e.pcs;
     return pcs.flatMap((pc) => pc.getSenders()).filter((s) => s.track?.kind === k).map((s) => s.track!.enabled);
   }, kind);
+
+/** The call's duration next to the status, in seconds (null while it shows none). */
+const durationSeconds = (p: PeerPage) =>
+  p.page.locator('#call-duration').evaluate((el: HTMLElement) => {
+    const parts = el.hidden ? [] : (el.textContent ?? '').split(':').map(Number);
+    return parts.length < 2 ? null : parts.reduce((total, n) => total * 60 + n, 0);
+  });
+
+/** Each control's box and its icon's, and whether both are inside the window. */
+const controlBoxes = (p: PeerPage, selector: string) =>
+  p.page.locator(selector).evaluateAll((bs) =>
+    bs.map((b) => {
+      const r = b.getBoundingClientRect();
+      const icon = b.querySelector('svg')?.getBoundingClientRect();
+      return { text: b.textContent, w: r.width, h: r.height, icon: icon ? Math.min(icon.width, icon.height) : 0, inside: r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight };
+    }),
+  );
+
+const opacity = (p: PeerPage, selector: string) => p.page.locator(selector).evaluate((el) => getComputedStyle(el).opacity);
+
+scenario('the call\'s duration counts up next to the status; the self-view hides and shows; keyboard focus keeps the controls from fading', async (run) => {
+  const { alice } = await inCall(run);
+  const first = await until(() => durationSeconds(alice), (s) => s !== null, { timeout: 10_000, what: "Alice's call duration" });
+  await until(() => durationSeconds(alice), (s) => s !== null && s > first!, { timeout: 10_000, what: `Alice's call duration past ${first} s` });
+  await expect(alice.page.locator('#call-duration').getAttribute('role')).resolves.toBe('timer');
+  expect(await alice.status()).toBe('In a call with Bob'); // the ticking stays out of the status (its live region)
+  for (const b of await controlBoxes(alice, '#call-controls button')) expect(b.icon).toBeGreaterThanOrEqual(16);
+
+  const self = alice.page.locator('#self-view');
+  await alice.page.getByRole('button', { name: 'Hide self-view' }).click();
+  await self.waitFor({ state: 'hidden' });
+  const show = alice.page.getByRole('button', { name: 'Show self-view' });
+  await expect(show.getAttribute('aria-pressed')).resolves.toBe('true');
+  await show.click();
+  await self.waitFor({ state: 'visible' });
+  await expect(alice.page.getByRole('button', { name: 'Hide self-view' }).getAttribute('aria-pressed')).resolves.toBe('false');
+
+  // Tab into the bar, then no activity: the navbar hides, the focused bar stays, the self-view button fades.
+  await until(
+    async () => {
+      await alice.page.keyboard.press('Tab');
+      return alice.page.evaluate(() => document.getElementById('call-controls')!.contains(document.activeElement));
+    },
+    (inside) => inside,
+    { timeout: 10_000, what: 'keyboard focus in #call-controls' },
+  );
+  await alice.page.locator('nav.nav-hidden').waitFor({ state: 'attached', timeout: 10_000 });
+  await until(() => opacity(alice, '#self-view-toggle'), (o) => o === '0', { timeout: 5_000, what: 'the self-view button faded' });
+  expect(await opacity(alice, '#call-controls')).toBe('1');
+  await alice.page.evaluate(() => (document.activeElement as HTMLElement).blur());
+  await until(() => opacity(alice, '#call-controls'), (o) => o === '0', { timeout: 5_000, what: 'the controls faded once unfocused' });
+});
 
 scenario('M mutes: the track is disabled, Bob reads it; V turns the camera off: Bob sees Alice\'s name instead of the picture', async (run) => {
   const { alice, bob } = await inCall(run);
@@ -60,15 +113,14 @@ scenario('390 × 844: the incoming dialog is answered, every control visible ove
   await alice.waitForDialog('Bob is calling');
   await alice.page.locator('#modal-content').getByRole('button', { name: 'Accept' }).tap();
   await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
-  const boxes = await alice.page.locator('#call-controls button').evaluateAll((bs) =>
-    bs.map((b) => {
-      const r = b.getBoundingClientRect();
-      return { text: b.textContent, w: r.width, h: r.height, inside: r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight };
-    }),
-  );
-  expect(boxes.map((b) => b.text)).toEqual(['Mute (M)', 'Camera off (V)', 'Hang up']);
+  const boxes = await controlBoxes(alice, '#call-controls button, #self-view-toggle');
+  expect(boxes.map((b) => b.text)).toEqual(['Hide self-view', 'Mute (M)', 'Camera off (V)', 'Hang up']);
   for (const b of boxes) expect(b).toMatchObject({ inside: true, w: expect.any(Number) as number });
   expect(Math.min(...boxes.flatMap((b) => [b.w, b.h]))).toBeGreaterThanOrEqual(44);
+  expect(Math.min(...boxes.slice(1).map((b) => b.icon))).toBeGreaterThanOrEqual(16);
+  // Phones show the icon and a short word: the keys and "self-view" are still in the names, not on screen.
+  expect(await alice.page.locator('.label-extra').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width))).toEqual([1, 1, 1]);
+  await until(() => durationSeconds(alice), (s) => s !== null, { timeout: 10_000, what: "Alice's call duration" });
   await screenshot(alice, 'call-phone');
   await alice.page.locator('#call-controls').getByRole('button', { name: 'Hang up' }).tap();
   await bob.waitForStatus(/^Alice hung up$/);

@@ -1,6 +1,8 @@
-// One Chromium ↔ Firefox ESR call and a glare round: Firefox is Debian's firefox-esr driven by
-// puppeteer-core over WebDriver BiDi (e2e/support/firefox.ts), Chromium the suite's own.
+// One Chromium ↔ Firefox ESR call and a glare round, and which of webrtc-adapter's shims current Firefox needs: Firefox is
+// Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi (e2e/support/firefox.ts), Chromium the suite's own.
 import type { Browser } from 'puppeteer-core';
+import { FIREFOX_WITHOUT_SHIMS } from '../src/shims/versions';
+import { adapterDiffScript, type AdapterDiff } from './support/adapter-diff';
 import { clickCallAt } from './support/click-at';
 import { FirefoxPeer, launchFirefox } from './support/firefox';
 import { useSuite } from './support/session';
@@ -21,6 +23,7 @@ scenario(
     const fox = await FirefoxPeer.open(firefox, run.channelUrl, 'firefox', 'Finn');
     try {
       await Promise.all([chrome.waitForPeer('Finn'), fox.waitForPeer('Cleo')]);
+      expect(await fox.shimChunks()).toEqual([]); // current Firefox: no webrtc-adapter chunk (scenario 2)
       await fox.click('#nav-menu', 'Call Cleo');
       await fox.waitForStatus(/^Calling Cleo…$/);
       await chrome.waitForDialog('Finn is calling');
@@ -54,3 +57,33 @@ scenario(
   90_000,
 );
 
+scenario('2. Firefox ESR needs nothing of webrtc-adapter but the legacy getUserMedia and removeStream; an older Firefox gets its chunk under the strict CSP', async (run) => {
+  if (firefox === null) throw new Error('Firefox did not launch');
+  // The complete adapter on a page of the server's origin with nothing of ours (a 404: 127.0.0.1 is a secure
+  // context, about:blank is not, and Firefox hides media there): every WebRTC and media global compared before and after.
+  const blank = await firefox.newPage();
+  try {
+    await blank.goto(new URL('/static/no-such-file', run.channelUrl).href);
+    const outcome = (await blank.evaluate(adapterDiffScript())) as AdapterDiff;
+    expect(outcome.details?.browser).toBe('firefox');
+    expect(outcome.compared).toBeGreaterThan(300);
+    // Legacy APIs src never calls (spec/browser-shims.test.ts); so src/browser-shims.ts loads no chunk for this Firefox.
+    expect([...outcome.changed].sort()).toEqual(['RTCPeerConnection.prototype.removeStream', 'navigator.getUserMedia']);
+    expect(outcome.details?.version).toBeGreaterThanOrEqual(FIREFOX_WITHOUT_SHIMS);
+  } finally {
+    await blank.close();
+  }
+
+  // Firefox 140 as webrtc-adapter sees it (navigator.userAgent): the page fetches the Firefox chunk from 'self', applies it and goes online.
+  const old = await FirefoxPeer.open(firefox, run.channelUrl, 'firefox-140', 'Fern', 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0');
+  try {
+    await old.waitForStatus(/^Online$/);
+    expect(await old.shimChunks()).toEqual([expect.stringMatching(/^\/static\/shims-firefox\./)]);
+    expect(old.console.filter((l) => /pageerror|Content Security Policy|CSP/i.test(l))).toEqual([]);
+  } catch (error) {
+    await old.saveArtifacts(`${run.artifacts}-firefox-140`);
+    throw error;
+  } finally {
+    await old.page.close().catch(() => undefined);
+  }
+});

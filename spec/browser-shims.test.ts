@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyBrowserShims, CHROMIUM_WITHOUT_SHIMS, shimsFor } from '../src/browser-shims';
+import { applyBrowserShims, shimsFor } from '../src/browser-shims';
+import { CHROMIUM_WITHOUT_SHIMS, FIREFOX_WITHOUT_SHIMS } from '../src/shims/versions';
 
 const CHROME_UA = (v: number) => `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v}.0.0.0 Safari/537.36`;
 
@@ -19,8 +20,15 @@ describe('shimsFor (which adapter chunk a browser loads)', () => {
     expect(shimsFor({ browser: 'chrome', version: null })).toBe('none'); // the adapter does not shim it either
   });
 
-  it('Firefox and Safari always load theirs; an unknown browser nothing', () => {
-    expect(shimsFor({ browser: 'firefox', version: 140 })).toBe('firefox');
+  it('current Firefox loads none; an older or unreadable one its chunk', () => {
+    expect(shimsFor({ browser: 'firefox', version: FIREFOX_WITHOUT_SHIMS })).toBe('none');
+    expect(shimsFor({ browser: 'firefox', version: 153 })).toBe('none');
+    expect(shimsFor({ browser: 'firefox', version: FIREFOX_WITHOUT_SHIMS - 1 })).toBe('firefox');
+    expect(shimsFor({ browser: 'firefox', version: Number.NaN })).toBe('firefox'); // the adapter shims it
+    expect(shimsFor({ browser: 'firefox', version: null })).toBe('firefox');
+  });
+
+  it('Safari always loads its chunk; an unknown browser nothing', () => {
     expect(shimsFor({ browser: 'safari', version: 605 })).toBe('safari');
     expect(shimsFor({ browser: 'Not a supported browser.', version: null })).toBe('none');
     expect(shimsFor({ browser: null, version: null })).toBe('none');
@@ -44,9 +52,14 @@ describe('applyBrowserShims', () => {
     await expect(applyBrowserShims(window)).resolves.toBe('none');
   });
 
-  it('Firefox gets its own shims', async () => {
-    const win = fakeWindow({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0', mozGetUserMedia: () => undefined });
-    await expect(applyBrowserShims(win)).resolves.toBe('firefox');
+  it('an older Firefox gets its own shims; Firefox ESR 153 is left alone', async () => {
+    const firefox = (v: number) => fakeWindow({ userAgent: `Mozilla/5.0 (X11; Linux x86_64; rv:${v}.0) Gecko/20100101 Firefox/${v}.0`, mozGetUserMedia: () => undefined });
+    const old = firefox(140);
+    await expect(applyBrowserShims(old)).resolves.toBe('firefox');
+    expect(typeof old.RTCPeerConnection.prototype.removeStream).toBe('function'); // shimRemoveStream ran
+    const current = firefox(153);
+    await expect(applyBrowserShims(current)).resolves.toBe('none');
+    expect(current.RTCPeerConnection.prototype.removeStream).toBeUndefined();
   });
 
   it('Safari gets its own shims', async () => {
@@ -55,10 +68,16 @@ describe('applyBrowserShims', () => {
   });
 });
 
-describe('what skipping the Chromium shims relies on', () => {
+describe('what skipping the shims relies on', () => {
   const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
-  it('src never calls the legacy stream API whose bookkeeping the adapter would add (getLocalStreams, addStream, removeStream)', () => {
-    const uses = files(join(__dirname, '../src')).filter((f) => /\.ts$/.test(f) && /\.(getLocalStreams|addStream|removeStream)\s*\(/.test(readFileSync(f, 'utf8')));
-    expect(uses).toEqual([]);
+  // src/shims/ is left out: it names the shims it skips, in comments.
+  const using = (pattern: RegExp): string[] => files(join(__dirname, '../src')).filter((f) => /\.ts$/.test(f) && !f.includes('/src/shims/') && pattern.test(readFileSync(f, 'utf8')));
+
+  it('src never calls the legacy stream API whose bookkeeping the adapter would add (getLocalStreams, addStream, removeStream, getRemoteStreams)', () => {
+    expect(using(/\.(getLocalStreams|addStream|removeStream|getRemoteStreams)\s*\(|\bonaddstream\b/)).toEqual([]);
+  });
+
+  it('src never uses what the other skipped Firefox and Safari shims provide (src/shims/safari.ts says which)', () => {
+    expect(using(/\bnavigator\.getUserMedia\b|\bcreateDataChannel\b|\bsctp\b|\brelayProtocol\b|\bofferToReceive(Audio|Video)\b|\.transceiver\b/)).toEqual([]);
   });
 });

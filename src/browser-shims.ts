@@ -3,6 +3,7 @@
 // list is its own chunk (src/shims/*.ts: same shims, same order as the adapter's factory), fetched
 // from the bundle's origin by <script src>, which a strict CSP (script-src 'self') allows.
 import { detectBrowser } from 'webrtc-adapter/src/js/utils';
+import { CHROMIUM_WITHOUT_SHIMS, FIREFOX_WITHOUT_SHIMS } from './shims/versions';
 
 type ShimModule = { readonly shims: readonly AdapterShim[] };
 const chunks: Readonly<Record<string, () => Promise<ShimModule>>> = {
@@ -10,16 +11,6 @@ const chunks: Readonly<Record<string, () => Promise<ShimModule>>> = {
   firefox: () => import(/* webpackChunkName: "shims-firefox" */ './shims/firefox'),
   safari: () => import(/* webpackChunkName: "shims-safari" */ './shims/safari'),
 };
-
-/**
- * From this Chromium version on, the shims in src/shims/chrome.ts change nothing this app uses: the
- * highest version gate among them is 149 (common_shim's shimSendThrowTypeError), the feature tests find
- * what Chromium has shipped for years, and what remains (shimAddTrackRemoveTrackWithNative) only keeps
- * a map for the legacy getLocalStreams(), which src never calls (spec/browser-shims.test.ts checks).
- * e2e/browser-shims.e2e.ts applies the whole adapter in the Chromium we test and fails if it changes
- * anything else, so an adapter upgrade or a browser change that makes this wrong is caught.
- */
-export const CHROMIUM_WITHOUT_SHIMS = 149;
 
 export type ShimDecision = 'none' | 'chrome' | 'firefox' | 'safari';
 
@@ -30,8 +21,10 @@ export function shimsFor(details: AdapterBrowserDetails): ShimDecision {
       // The factory skips a Chromium whose version it cannot read; so do we.
       return details.version === null || details.version >= CHROMIUM_WITHOUT_SHIMS ? 'none' : 'chrome';
     case 'firefox':
+      // An unreadable version (NaN) gets the chunk, as the adapter would shim it.
+      return details.version !== null && details.version >= FIREFOX_WITHOUT_SHIMS ? 'none' : 'firefox';
     case 'safari':
-      return details.browser;
+      return 'safari';
     default:
       return 'none';
   }

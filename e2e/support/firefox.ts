@@ -50,8 +50,8 @@ export class FirefoxPeer {
     readonly label: string,
   ) {}
 
-  /** Opens `url` in a new page of `browser` with the probe installed and the display name preset. */
-  static async open(browser: Browser, url: string, label: string, name: string): Promise<FirefoxPeer> {
+  /** Opens `url` in a new page of `browser` with the probe installed and the display name preset (and `userAgent` as the page reads it). */
+  static async open(browser: Browser, url: string, label: string, name: string, userAgent?: string): Promise<FirefoxPeer> {
     const page = await browser.newPage();
     // Wider than Picnic's 60em breakpoint, so #nav-menu shows inline rather than behind the burger.
     await page.setViewport({ width: 1280, height: 720 });
@@ -60,6 +60,7 @@ export class FirefoxPeer {
     page.on('pageerror', (e) => peer.console.push(`pageerror: ${String(e)}`));
     await page.evaluateOnNewDocument(installProbe);
     await page.evaluateOnNewDocument((value: string) => localStorage.setItem('verto-peer.name', value), name);
+    if (userAgent !== undefined) await page.evaluateOnNewDocument((ua: string) => Object.defineProperty(Navigator.prototype, 'userAgent', { configurable: true, get: () => ua }), userAgent);
     await page.goto(url);
     return peer;
   }
@@ -100,6 +101,11 @@ export class FirefoxPeer {
       text,
     );
     await (handle as ElementHandle<HTMLButtonElement>).click();
+  }
+
+  /** Paths of the webrtc-adapter chunks (src/browser-shims.ts) this page fetched. */
+  shimChunks(): Promise<string[]> {
+    return this.page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => /\/shims-[a-z]+\.[0-9a-f]+\.js$/.test(p)));
   }
 
   /** Open RTCPeerConnections and inbound video frames decoded, what #media-player shows. */

@@ -89,10 +89,23 @@ export class PeerPage {
     await this.menuButton('Hang up');
   }
 
-  /** Like a person: move the mouse (the navbar hides itself during a call), then click the menu entry. */
+  /**
+   * Like a person: move the mouse (the navbar hides itself 3 s after the last activity during a call),
+   * then click the menu entry; if the bar slid away again before the click landed (a loaded machine),
+   * move again and retry, up to 20 s in all.
+   */
   private async menuButton(name: string): Promise<void> {
-    await this.page.mouse.move(200 + Math.random() * 100, 200 + Math.random() * 100);
-    await this.page.locator('#nav-menu').getByRole('button', { name, exact: true }).click();
+    const button = this.page.locator('#nav-menu').getByRole('button', { name, exact: true });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await this.page.mouse.move(200 + Math.random() * 100, 200 + Math.random() * 100);
+      try {
+        await button.click({ timeout: 2_000 });
+        return;
+      } catch (error: unknown) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   media(): Promise<MediaState> {

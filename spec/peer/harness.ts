@@ -5,6 +5,7 @@ import { markAudioOnly } from '../../src/rtc/local-media';
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
 import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
 import { runPeer, type PeerDeps } from '../../src/peer/peer';
+import { initialState, type Call, type PeerState } from '../../src/peer/peer-state';
 
 /** [time in ms, value]: turned into a hot marble diagram with exact virtual times. */
 export type Timed<T> = readonly [number, T];
@@ -86,6 +87,8 @@ export function runHarness(m: RunContext, src: Sources) {
   const menus: MenuItem[][] = [];
   const dialogs: (Dialog | null)[] = [];
   const inCall: [number, boolean][] = [];
+  const durations: [number, string | null][] = [];
+  const selfViewHidden: [number, boolean][] = [];
   const client: VertoClient = {
     status$: hotAt(m, src.status ?? [[0, { kind: 'online' }]]),
     presence$: hotAt(m, src.presence ?? []),
@@ -114,6 +117,8 @@ export function runHarness(m: RunContext, src: Sources) {
     setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
     setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
     setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
+    setSelfViewHidden: (hidden) => selfViewHidden.push([m.scheduler.now(), hidden]),
+    setCallDuration: (text) => durations.push([m.scheduler.now(), text]),
   };
   // Cold and created up front, so a test can check when each call's media was subscribed and released.
   const lifetimes = Array.from({ length: Math.max(3, src.connections?.length ?? 0) }, () => m.cold<never>('-'));
@@ -172,6 +177,10 @@ export function runHarness(m: RunContext, src: Sources) {
     log,
     /** What the Peer told the client about being in a call, with the virtual time. */
     inCall,
+    /** Each call-duration text the View was given, with the virtual time. */
+    durations,
+    /** Each self-view hidden flag the View was given, with the virtual time. */
+    selfViewHidden,
     /** The lifetime of the n-th call's media, for subscription marbles. */
     lifetimes,
     videos,
@@ -189,6 +198,18 @@ export function runHarness(m: RunContext, src: Sources) {
     lastStatus: () => log.filter(([, t]) => t.startsWith('status ')).at(-1)?.[1].slice(7),
   };
 }
+
+/** A pure state for reducer and view-model tests: Ann online, Bo known and available. */
+export const onlineWithBo = (): PeerState => ({
+  ...initialState('ann', 'Ann'),
+  client: { kind: 'online' },
+  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
+});
+/** The same with a call `c1` with Bo in `phase`, begun at 0. */
+export const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
+  ...onlineWithBo(),
+  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
+});
 
 export const presence = (from: string, status: PresenceEvent['status'], name?: string): PresenceEvent => ({ from, status, ...(name ? { name } : {}) });
 export const msg = (from: string, message: JsonObject): PeerEnvelope => ({ from, message });

@@ -1,19 +1,10 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { decodePeerMessage } from '../../src/peer/peer-message';
-import { initialState, type Call, type PeerEvent, type PeerState } from '../../src/peer/peer-state';
+import type { PeerEvent, PeerState } from '../../src/peer/peer-state';
 import { reduce } from '../../src/peer/reduce';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
-import { msg, presence, runHarness } from './harness';
+import { msg, presence, runHarness, withCall } from './harness';
 
-const base = (): PeerState => ({
-  ...initialState('ann', 'Ann'),
-  client: { kind: 'online' },
-  peers: { bo: { id: 'bo', name: 'Bo', available: true, seenAt: 0 } },
-});
-const withCall = (phase: Call['phase'], extra: Partial<Call> = {}): PeerState => ({
-  ...base(),
-  call: { phase, callId: 'c1', peerId: 'bo', peerName: 'Bo', since: 0, offerSent: true, ...extra },
-});
 const run = (s: PeerState, ...events: PeerEvent[]) =>
   events.reduce((acc, e) => {
     const step = reduce(acc.state, e, 1);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { View } from '../../src/view/view';
+import { ICONS } from '../../src/view/icons';
 import type { Intent } from '../../src/view/ui-types';
 
 const page = readFileSync(join(__dirname, '../../static/channel.html'), 'utf8');
@@ -45,6 +46,58 @@ describe('View (jsdom, static/channel.html)', () => {
     expect(ctx.intents).toEqual([{ kind: 'toggle-mic' }, { kind: 'hangup' }, { kind: 'toggle-mic' }, { kind: 'toggle-camera' }]);
     ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: true }, { kind: 'hangup' }]);
     expect(buttons(byId('call-controls'))[1]?.disabled).toBe(true);
+  });
+
+  it('in-call controls: an aria-hidden icon before each label, showing the toggle\'s state; the key part of the label marked droppable', () => {
+    const iconPaths = (b: HTMLButtonElement | undefined) => [...(b?.querySelector('svg')?.querySelectorAll('path') ?? [])].map((p) => p.getAttribute('d'));
+    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'hangup' }]);
+    let all = buttons(byId('call-controls'));
+    for (const b of all) {
+      expect(b.firstElementChild?.tagName.toLowerCase()).toBe('svg');
+      expect(b.firstElementChild?.getAttribute('aria-hidden')).toBe('true');
+    }
+    expect(all.map((b) => b.textContent)).toEqual(['Mute (M)', 'Camera on (V)', 'Hang up']); // the icons add no text to the names
+    expect(all.map(iconPaths)).toEqual([ICONS.microphone, ICONS['camera-off'], ICONS['phone-hangup']]);
+    expect(all.map((b) => b.querySelector('.label-extra')?.textContent ?? null)).toEqual([' (M)', ' (V)', null]);
+    ctx.view.setControls([{ kind: 'toggle-mic', on: false }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    all = buttons(byId('call-controls'));
+    expect(all.map(iconPaths)).toEqual([ICONS['microphone-off'], ICONS.camera, ICONS['phone-hangup']]);
+    expect(all.map((b) => b.querySelectorAll('svg').length)).toEqual([1, 1, 1]);
+  });
+
+  it('self-view button: next to #self-view, only with our picture; a press asks to toggle; hidden = pressed, the label says what a press does', () => {
+    const self = byId<HTMLVideoElement>('self-view');
+    const toggle = byId<HTMLButtonElement>('self-view-toggle');
+    expect(self.nextElementSibling).toBe(toggle);
+    expect([toggle.type, toggle.hidden, toggle.textContent, toggle.getAttribute('aria-pressed')]).toEqual(['button', true, 'Hide self-view', 'false']);
+    const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockReturnValue(undefined as unknown as Promise<void>);
+    ctx.view.setSelfView({ id: 'local' } as unknown as MediaStream);
+    expect(toggle.hidden).toBe(false);
+    toggle.click();
+    expect(ctx.intents).toEqual([{ kind: 'toggle-self-view' }]);
+    ctx.view.setSelfViewHidden(true);
+    expect([toggle.textContent, toggle.getAttribute('aria-pressed'), self.classList.contains('user-hidden'), self.hidden]).toEqual(['Show self-view', 'true', true, false]);
+    expect(toggle.querySelector('.label-extra')?.textContent).toBe(' self-view');
+    ctx.view.setSelfViewHidden(false);
+    expect([toggle.textContent, toggle.getAttribute('aria-pressed'), self.classList.contains('user-hidden')]).toEqual(['Hide self-view', 'false', false]);
+    ctx.view.setSelfView(null);
+    expect(toggle.hidden).toBe(true);
+    play.mockRestore();
+  });
+
+  it('call duration: next to the status, outside its live region (a timer), hidden when there is none', () => {
+    const duration = byId('call-duration');
+    const status = byId('nav-status');
+    expect(status.nextElementSibling).toBe(duration);
+    expect([duration.getAttribute('role'), duration.hidden, status.contains(duration)]).toEqual(['timer', true, false]);
+    ctx.view.setStatus('In a call with Bo');
+    ctx.view.setCallDuration('3:07');
+    expect([duration.textContent, duration.hidden, status.textContent]).toEqual(['3:07', false, 'In a call with Bo']);
+    ctx.view.setCallDuration(null);
+    expect([duration.textContent, duration.hidden]).toEqual(['', true]);
+    status.after(document.createElement('button')); // e.g. "Notify me of calls" (src/view/attention.ts)
+    ctx.view.setCallDuration('3:08');
+    expect(status.nextElementSibling).toBe(duration);
   });
 
   it("their camera off: their name (as text) instead of the picture, and back", () => {
@@ -154,6 +207,51 @@ describe('View (jsdom, static/channel.html)', () => {
     ctx.view.showDialog({ kind: 'name-form', name: 'Ann' });
     buttons(content).find((b) => b.textContent === 'Cancel')?.click();
     expect(ctx.intents.at(-1)).toEqual({ kind: 'close-dialog' });
+  });
+
+  it('the dialog: hidden when closed, named by its heading when open, focus on Accept (or the field) and given back after', () => {
+    const content = byId('modal-content');
+    ctx.view.showDialog(null);
+    expect(content.hidden).toBe(true);
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }]);
+    const nameButton = buttons(byId('nav-menu'))[0];
+    nameButton.focus();
+    ctx.view.showDialog({ kind: 'incoming', name: 'Bob' });
+    expect(content.hidden).toBe(false);
+    expect(document.getElementById(content.getAttribute('aria-labelledby') ?? '')?.textContent).toBe('Bob is calling');
+    expect(document.activeElement?.textContent).toBe('Accept');
+    ctx.view.showDialog({ kind: 'name-form', name: 'Ann' }); // one dialog after another: still back to the first place
+    expect(document.activeElement).toBe(content.querySelector('input'));
+    expect(document.getElementById(content.getAttribute('aria-labelledby') ?? '')?.textContent).toBe('Your name');
+    ctx.view.showDialog(null);
+    expect(content.hidden).toBe(true);
+    expect(document.activeElement).toBe(nameButton);
+
+    // Where the focus was is gone (the menu redrawn): it stays where it is, nothing thrown.
+    ctx.view.showDialog({ kind: 'incoming', name: 'Bob' });
+    byId('nav-menu').replaceChildren();
+    ctx.view.showDialog(null);
+    expect(document.activeElement).toBe(document.body);
+  });
+
+  it('a redrawn menu or toolbar keeps the focus: on the same intent, else in the same place', () => {
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'call', peerId: 'p1', name: 'Bob' }, { kind: 'call', peerId: 'p2', name: 'Cy' }]);
+    buttons(byId('nav-menu'))[2].focus();
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'call', peerId: 'p2', name: 'Cy' }]);
+    expect(document.activeElement?.textContent).toBe('Call Cy');
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'cancel' }]);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    ctx.view.setMenu([{ kind: 'name', name: 'Ann' }, { kind: 'busy', name: 'Bob' }]);
+    expect(document.activeElement).toBe(document.body); // a name, not a button: nothing to focus
+
+    ctx.view.setControls([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    buttons(byId('call-controls'))[0].focus();
+    ctx.view.setControls([{ kind: 'toggle-mic', on: false }, { kind: 'toggle-camera', on: true, disabled: false }, { kind: 'hangup' }]);
+    expect(document.activeElement?.textContent).toBe('Unmute (M)');
+    // Focus elsewhere is left alone.
+    buttons(byId('nav-menu'))[0].focus();
+    ctx.view.setControls([{ kind: 'hangup' }]);
+    expect(document.activeElement?.textContent).toBe('Name: Ann');
   });
 
   it('Escape does nothing when no dialog is open', () => {

@@ -35,7 +35,7 @@ export interface Call {
   readonly callId: string;
   readonly peerId: string;
   readonly peerName: string;
-  /** When the current phase started. */
+  /** When the current phase started; connected: when media first flowed (an interruption keeps it: the call's duration counts from it). */
   readonly since: number;
   /** offering: local media is ready and `offer` went out. */
   readonly offerSent: boolean;
@@ -78,6 +78,8 @@ export interface PeerState {
   readonly call: Call | null;
   readonly notice: { readonly text: string; readonly until: number } | null;
   readonly editingName: boolean;
+  /** The person hid their own picture (`#self-view`): for this page, across calls. */
+  readonly selfViewHidden: boolean;
   readonly endedCalls: readonly string[];
 }
 
@@ -121,6 +123,7 @@ export const initialState = (selfId: string, name: string): PeerState => ({
   call: null,
   notice: null,
   editingName: false,
+  selfViewHidden: false,
   endedCalls: [],
 });
 

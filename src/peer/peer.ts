@@ -4,6 +4,7 @@ import {
   asapScheduler,
   asyncScheduler,
   concatMap,
+  connect,
   defer,
   distinctUntilChanged,
   finalize,
@@ -32,7 +33,7 @@ import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
 import { MEDIA_ON, initialState, localChoice, type Call, type LocalChoice, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
-import { callAlert, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
+import { callAlert, callDuration, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
 export interface PeerDeps extends IceOptions {
   readonly client: VertoClient;
@@ -64,6 +65,17 @@ const callKey = (call: Call | null): CallKey | null =>
   call === null || call.phase === 'ringing' ? null : { callId: call.callId, peerId: call.peerId, polite: call.phase === 'offering' };
 
 const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * When a state's texts are read (at `at`, then again): every second while waiting to reconnect (the
+ * countdown), else on each whole second of a connected call (its duration); once otherwise.
+ */
+function rereads(s: PeerState, at: number): Observable<unknown> {
+  if (s.client.kind === 'reconnecting') return timer(0, 1000);
+  if (s.call?.phase !== 'connected') return of(0);
+  const into = (((at - s.call.since) % 1000) + 1000) % 1000;
+  return merge(of(0), timer(1000 - into, 1000));
+}
 
 /**
  * The Peer: presence, call control and one Connection at a time, as one stream. Subscribe once, at the edge;
@@ -133,13 +145,26 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     };
     const executed$ = effects$.pipe(tap(execute));
 
-    const render$ = merge(
-      // While waiting to reconnect, the status counts down to the next try every second.
-      state$.pipe(
-        switchMap((s) => (s.client.kind === 'reconnecting' ? timer(0, 1000) : of(0)).pipe(map(() => statusText(s, now())))),
-        distinctUntilChanged(),
-        tap((text) => view.setStatus(text)),
+    // The status and the call's duration, re-read while they change by themselves (see `rereads`).
+    const clocked$ = state$.pipe(
+      switchMap((s) =>
+        rereads(s, now()).pipe(
+          map(() => now()),
+          map((at) => ({ status: statusText(s, at), duration: callDuration(s, at) })),
+        ),
       ),
+      // connect: both texts see every reading, the first included (both subscribed before the state flows).
+      connect((texts$) =>
+        merge(
+          // Each is set only when it changes: a ticking duration never rewrites the status (a live region).
+          texts$.pipe(map((t) => t.status), distinctUntilChanged(), tap((text) => view.setStatus(text))),
+          texts$.pipe(map((t) => t.duration), distinctUntilChanged(), tap((text) => view.setCallDuration(text))),
+        ),
+      ),
+    );
+    const render$ = merge(
+      clocked$,
+      state$.pipe(map((s) => s.selfViewHidden), distinctUntilChanged(), tap((hidden) => view.setSelfViewHidden(hidden))),
       state$.pipe(map(menuItems), distinctUntilChanged(sameJson), tap((items) => view.setMenu(items))),
       state$.pipe(map(dialog), distinctUntilChanged(sameJson), tap((d) => view.showDialog(d))),
       state$.pipe(map(controls), distinctUntilChanged(sameJson), tap((c) => view.setControls(c))),

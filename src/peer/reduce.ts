@@ -198,6 +198,8 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
       return toggle(s, 'mic');
     case 'toggle-camera':
       return toggle(s, 'camera');
+    case 'toggle-self-view':
+      return same({ ...s, selfViewHidden: !s.selfViewHidden });
     case 'rename': {
       const name = sanitizeName(intent.name);
       const closed = { ...s, editingName: false };

@@ -54,6 +54,17 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
   return s.notice?.text ?? 'Online';
 }
 
+/** A duration as m:ss, or h:mm:ss from an hour on (negative: 0:00). */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const ss = String(sec).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** How long the connected call has lasted at `at`, counted from when it first connected (an interruption does not restart it); `null` before and after. */
+export const callDuration = (s: PeerState, at: number): string | null => (s.call?.phase === 'connected' ? formatDuration(at - s.call.since) : null);
+
 /** What the other side turned off, in words (peer-supplied name: the View sets it as text). */
 function remoteText(who: string, remote: { readonly mic: boolean; readonly camera: boolean } | undefined): string {
   if (remote === undefined || (remote.mic && remote.camera)) return '';

@@ -31,6 +31,7 @@ export type Intent =
   | { readonly kind: 'close-dialog' }
   | { readonly kind: 'toggle-mic' }
   | { readonly kind: 'toggle-camera' }
+  | { readonly kind: 'toggle-self-view' }
   /** Go on with the microphone alone (the camera-blocked dialog). */
   | { readonly kind: 'audio-only' };
 
@@ -59,6 +60,10 @@ export interface PeerView {
   setRemoteCameraOff(name: string | null): void;
   /** `#self-view`: our own picture small in a corner (mirrored, muted) for the whole call; `null` hides it. */
   setSelfView(stream: MediaStream | null): void;
+  /** The person hid `#self-view` (its button then offers to show it again); kept across calls. */
+  setSelfViewHidden(hidden: boolean): void;
+  /** How long the call has lasted, e.g. "3:07", next to the status (not in its live region); `null` outside a connected call. */
+  setCallDuration(text: string | null): void;
 }
 
 /** A call as ringing and attention see it (src/view/ringer.ts, attention.ts); `null`: no call. */

@@ -1,11 +1,20 @@
 import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
 import { documentActivity$ } from './activity';
+import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'audio-only'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-self-view', 'audio-only'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
+/** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
+const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [IconName, IconName] } = {
+  'toggle-mic': ['microphone', 'microphone-off'],
+  'toggle-camera': ['camera', 'camera-off'],
+  hangup: 'phone-hangup',
+};
+/** The open dialog's heading, which names it (aria-labelledby). */
+const DIALOG_TITLE_ID = 'modal-title';
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
 const isSimple = (v: string | undefined): v is SimpleIntent => SIMPLE_INTENTS.some((i) => i === v);
 
@@ -18,7 +27,7 @@ function must<T extends HTMLElement>(doc: Document, id: string, type: new () => 
 
 /**
  * The page as a driver: write methods take plain data, reads are lazy `fromEvent` streams,
- * no state and no subscriptions of its own. Every text goes in through `textContent`, never markup.
+ * no state (but where to give the focus back) and no subscriptions of its own. Every text goes in through `textContent`, never markup.
  */
 export class View implements PeerView {
   readonly intents$: Observable<Intent>;
@@ -32,6 +41,10 @@ export class View implements PeerView {
   private readonly controls: HTMLElement;
   private readonly cameraOff: HTMLElement;
   private readonly selfView: HTMLVideoElement;
+  private readonly selfViewToggle: HTMLButtonElement;
+  private readonly duration: HTMLElement;
+  /** Where the focus was when the dialog opened (given back when it closes): the View's only memory. */
+  private focusBefore: HTMLElement | null = null;
 
   constructor(private readonly doc: Document) {
     this.status = must(doc, 'nav-status', HTMLElement);
@@ -44,9 +57,18 @@ export class View implements PeerView {
     this.cameraOff = must(doc, 'remote-camera-off', HTMLElement);
     this.selfView = must(doc, 'self-view', HTMLVideoElement);
     this.nav = this.status.closest('nav') ?? this.status;
+    // Made here, not part of the page's DOM contract: pages (and Django templates) written before them still work.
+    this.duration = this.el('span', { className: 'call-duration' });
+    Object.assign(this.duration, { id: 'call-duration', hidden: true });
+    this.duration.setAttribute('role', 'timer'); // not a live region: the ticking is not read out
+    this.status.after(this.duration);
+    this.selfViewToggle = this.button('', 'toggle-self-view', 'pseudo');
+    Object.assign(this.selfViewToggle, { id: 'self-view-toggle', hidden: true });
+    this.selfView.after(this.selfViewToggle);
+    this.setSelfViewHidden(false);
     this.activity$ = documentActivity$(doc);
 
-    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click')).pipe(
+    const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click'), fromEvent<MouseEvent>(this.selfViewToggle, 'click')).pipe(
       map((e) => (e.target instanceof Element ? e.target.closest<HTMLElement>('[data-intent]') : null)),
       map((button): Intent | null => {
         const kind = button?.dataset.intent;
@@ -85,42 +107,73 @@ export class View implements PeerView {
   }
 
   setMenu(items: readonly MenuItem[]): void {
-    this.menu.replaceChildren(...items.map((item) => this.menuEntry(item)));
+    this.replaceKeepingFocus(this.menu, items.map((item) => this.menuEntry(item)));
   }
 
   showDialog(dialog: Dialog | null): void {
+    const wasOpen = !this.modalContent.hidden;
     if (dialog === null) {
       this.modalControl.checked = false;
       this.modalContent.replaceChildren();
       delete this.modalContent.dataset.closable;
+      // Hidden, not only faded: an open aria-modal dialog hides the rest of the page from screen readers.
+      this.modalContent.hidden = true;
+      if (wasOpen) this.giveFocusBack();
       return;
     }
+    if (!wasOpen) this.focusBefore = this.doc.activeElement instanceof HTMLElement ? this.doc.activeElement : null;
+    const title = (text: string) => this.el('header', {}, Object.assign(this.el('h3', { text }), { id: DIALOG_TITLE_ID }));
+    let first: HTMLElement;
     if (dialog.kind === 'incoming') {
       this.modalContent.dataset.closable = 'false';
-      this.modalContent.replaceChildren(
-        this.el('header', {}, this.el('h3', { text: `${dialog.name} is calling` })),
-        this.el('footer', {}, this.button('Accept', 'accept', 'success'), this.button('Decline', 'decline', 'error')),
-      );
+      first = this.button('Accept', 'accept', 'success');
+      this.modalContent.replaceChildren(title(`${dialog.name} is calling`), this.el('footer', {}, first, this.button('Decline', 'decline', 'error')));
     } else if (dialog.kind === 'camera-blocked') {
       this.modalContent.dataset.closable = 'false';
-      this.modalContent.replaceChildren(
-        this.el('header', {}, this.el('h3', { text: 'Your camera is blocked for this site. Go on with audio only?' })),
-        this.el('footer', {}, this.button('Audio only', 'audio-only', 'success'), this.button('Cancel', 'cancel', 'error')),
-      );
+      first = this.button('Audio only', 'audio-only', 'success');
+      this.modalContent.replaceChildren(title('Your camera is blocked for this site. Go on with audio only?'), this.el('footer', {}, first, this.button('Cancel', 'cancel', 'error')));
     } else {
       this.modalContent.dataset.closable = 'true';
       const input = this.el('input', {});
       Object.assign(input, { type: 'text', name: 'name', value: dialog.name, maxLength: 64, required: true, autocomplete: 'nickname' });
+      first = input;
       const form = this.el(
         'form',
         {},
-        this.el('header', {}, this.el('h3', { text: 'Your name' })),
+        title('Your name'),
         this.el('section', { className: 'content' }, this.el('label', { text: 'Shown to the others in this channel' }, input)),
         this.el('footer', {}, this.submit('Save'), this.button('Cancel', 'close-dialog', 'pseudo')),
       );
       this.modalContent.replaceChildren(form);
     }
+    this.modalContent.setAttribute('aria-labelledby', DIALOG_TITLE_ID);
+    this.modalContent.hidden = false;
     this.modalControl.checked = true;
+    // Keyboard and screen-reader users land on the answer (Accept) or the field, not behind the dialog.
+    first.focus();
+  }
+
+  /** Focus back where it was before the dialog opened, if that is still on the page; else wherever it is. */
+  private giveFocusBack(): void {
+    const before = this.focusBefore;
+    this.focusBefore = null;
+    if (before?.isConnected) before.focus();
+  }
+
+  /**
+   * Replaces a container's entries; if one of them had the keyboard's focus, it goes to the new entry with
+   * the same intent (and peer), else to the one in the same place: a keyboard user is not dropped to the page.
+   * A focus left by a mouse click is not carried (Enter or Space would then press, unseen, e.g. Hang up).
+   */
+  private replaceKeepingFocus(container: HTMLElement, entries: readonly HTMLElement[]): void {
+    const focused = this.doc.activeElement;
+    const old = focused instanceof HTMLElement && focused.parentElement === container && focused.matches(':focus-visible') ? focused : null;
+    const index = old === null ? -1 : Array.from(container.children).indexOf(old);
+    container.replaceChildren(...entries);
+    if (old === null) return;
+    const same = entries.find((e) => e.dataset.intent !== undefined && e.dataset.intent === old.dataset.intent && e.dataset.peer === old.dataset.peer);
+    const next = same ?? entries[Math.min(index, entries.length - 1)];
+    if (next instanceof HTMLButtonElement && !next.disabled) next.focus();
   }
 
   setVideo(source: VideoSource): void {
@@ -141,7 +194,7 @@ export class View implements PeerView {
   }
 
   setControls(controls: readonly Control[]): void {
-    this.controls.replaceChildren(...controls.map((c) => this.control(c)));
+    this.replaceKeepingFocus(this.controls, controls.map((c) => this.withIcon(this.control(c), c)));
   }
 
   setRemoteCameraOff(name: string | null): void {
@@ -154,15 +207,39 @@ export class View implements PeerView {
     this.selfView.srcObject = stream;
     this.selfView.muted = true;
     this.selfView.hidden = stream === null;
+    this.selfViewToggle.hidden = stream === null;
     if (stream === null) return;
     const played = this.selfView.play() as Promise<void> | undefined;
     played?.catch(() => undefined);
   }
 
+  setSelfViewHidden(hidden: boolean): void {
+    this.selfView.classList.toggle('user-hidden', hidden);
+    // Pressed = hidden; the label says what a press does. "self-view" goes on phones (src/app.css), still read.
+    this.selfViewToggle.replaceChildren(hidden ? 'Show' : 'Hide', this.el('span', { className: 'label-extra', text: ' self-view' }));
+    this.selfViewToggle.setAttribute('aria-pressed', String(hidden));
+  }
+
+  setCallDuration(text: string | null): void {
+    // Others put their notes right after the status too (src/view/attention.ts, ringer.ts): the duration goes first.
+    if (this.status.nextElementSibling !== this.duration) this.status.after(this.duration);
+    this.duration.textContent = text ?? '';
+    this.duration.hidden = text === null;
+  }
+
+  /** The control's icon (CONTROL_ICONS) before its label. */
+  private withIcon(b: HTMLButtonElement, c: Control): HTMLButtonElement {
+    const icons = CONTROL_ICONS[c.kind];
+    if (icons !== undefined) b.prepend(icon(this.doc, typeof icons === 'string' ? icons : icons['on' in c && !c.on ? 1 : 0]));
+    return b;
+  }
+
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
     const mic = c.kind === 'toggle-mic';
-    const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
+    const b = this.button(mic ? (c.on ? 'Mute' : 'Unmute') : c.on ? 'Camera off' : 'Camera on', c.kind, c.on ? 'pseudo' : 'warning');
+    // The key in the label, dropped on phones (no keyboard) but still read (src/app.css).
+    b.append(this.el('span', { className: 'label-extra', text: mic ? ' (M)' : ' (V)' }));
     // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
     b.setAttribute('aria-pressed', String(!c.on));
     b.setAttribute('aria-keyshortcuts', mic ? 'M' : 'V');
