@@ -114,7 +114,7 @@ export function runHarness(m: RunContext, src: Sources) {
       record(`video ${v === null ? 'poster' : `${v.fit}${v.muted ? ' muted' : ''}`}`);
     },
     setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
-    setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
+    setControls: (c) => record(`controls ${c.map((x) => ('on' in x ? `${x.kind}:${x.on ? 'on' : 'off'}` : x.kind)).join(' ')}`),
     setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
     setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
     setSelfViewHidden: (hidden) => selfViewHidden.push([m.scheduler.now(), hidden]),

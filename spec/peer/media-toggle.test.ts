@@ -31,7 +31,7 @@ describe('mute and camera toggles (reduce)', () => {
       { peerAction: 'media', callId: 'c1', seq: 2, mic: false, camera: false },
       { peerAction: 'media', callId: 'c1', seq: 3, mic: true, camera: false },
     ]);
-    expect(controls(r.state)).toEqual([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'hangup' }]);
+    expect(controls(r.state)).toEqual([{ kind: 'toggle-mic', on: true }, { kind: 'toggle-camera', on: false, disabled: false }, { kind: 'verify', verified: false }, { kind: 'hangup' }]);
   });
 
   it('before connect: applied locally, told once the call connects; a default state is not told', () => {
@@ -108,7 +108,7 @@ describe('mute and camera (Peer, virtual time)', () => {
         [25, 'self-view conn0-stream'],
         [1000, 'self-view none'],
       ]);
-      expect(h.log.filter(([, t]) => t.startsWith('controls ')).at(-1)).toEqual([200, 'controls toggle-mic:off toggle-camera:off hangup']);
+      expect(h.log.filter(([, t]) => t.startsWith('controls ')).at(-1)).toEqual([200, 'controls toggle-mic:off toggle-camera:off verify hangup']);
     }),
   );
 });

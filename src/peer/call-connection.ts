@@ -70,6 +70,8 @@ export function callConnection$(
             return of({ kind: 'rtc-state', callId, state: e.state });
           case 'quality':
             return of({ kind: 'rtc-quality', callId, poor: e.poor });
+          case 'verification':
+            return of({ kind: 'rtc-verification', callId, words: e.words });
         }
       }),
     );

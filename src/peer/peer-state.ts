@@ -51,6 +51,12 @@ export interface Call {
   readonly remote?: MediaFlags & { readonly seq: number };
   /** connected: getStats says the connection is poor, and why (src/rtc/call-stats.ts). */
   readonly poor?: PoorReason | null;
+  /** The connection's security words (src/rtc/sas.ts); null: this browser cannot tell; absent: not read yet. */
+  readonly sas?: readonly string[] | null;
+  /** The person said both sides see these words (new words clear it). */
+  readonly verified?: boolean;
+  /** The Verify dialog is open. */
+  readonly verifying?: boolean;
 }
 
 export interface MediaFlags {
@@ -102,6 +108,7 @@ export type PeerEvent =
   | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
   | { readonly kind: 'rtc-quality'; readonly callId: string; readonly poor: PoorReason | null }
+  | { readonly kind: 'rtc-verification'; readonly callId: string; readonly words: readonly string[] | null }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
   | { readonly kind: 'keepalive' }
   /** A deadline from `nextDeadline` passed. */

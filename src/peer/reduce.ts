@@ -193,13 +193,17 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
     case 'edit-name':
       return same({ ...s, editingName: true });
     case 'close-dialog':
-      return same({ ...s, editingName: false });
+      return same({ ...s, editingName: false, ...(call?.verifying ? { call: { ...call, verifying: false } } : {}) });
     case 'toggle-mic':
       return toggle(s, 'mic');
     case 'toggle-camera':
       return toggle(s, 'camera');
     case 'toggle-self-view':
       return same({ ...s, selfViewHidden: !s.selfViewHidden });
+    case 'verify':
+    case 'verify-match':
+    case 'verify-mismatch':
+      return onVerify(s, intent.kind, at);
     case 'rename': {
       const name = sanitizeName(intent.name);
       const closed = { ...s, editingName: false };
@@ -216,6 +220,20 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
     default:
       return assertNever(intent);
   }
+}
+
+export const MISMATCH_NOTICE = 'Call ended: the security words did not match — someone may be listening in. Call again from a trusted network.';
+
+/** The person compared the security words in the Verify dialog, which only a connected call opens. */
+function onVerify(s: PeerState, kind: 'verify' | 'verify-match' | 'verify-mismatch', at: number): Step {
+  const call = s.call;
+  if (call?.phase !== 'connected') return same(s);
+  if (kind === 'verify') return same({ ...s, call: { ...call, verifying: true } });
+  // Only words shown can be said to match (not "unavailable", not while reading).
+  if (!call.verifying || call.sas === undefined || call.sas === null) return same(s);
+  if (kind === 'verify-match') return same({ ...s, call: { ...call, verifying: false, verified: true } });
+  // A normal hang-up for the other side: whoever is in between would read, or drop, anything more.
+  return endCall(s, at, { notice: MISMATCH_NOTICE, send: 'hangup' });
 }
 
 /** Why a call failed, in plain words: the one place these are worded (also for a `close` with `lost`, and the connect deadline). */
@@ -332,6 +350,12 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
     case 'rtc-quality': {
       const call = s.call?.callId === e.callId ? s.call : null;
       return call === null || (call.poor ?? null) === e.poor ? same(s) : same({ ...s, call: { ...call, poor: e.poor } });
+    }
+    case 'rtc-verification': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      if (call === null || JSON.stringify(call.sas) === JSON.stringify(e.words)) return same(s);
+      // New words (a new DTLS handshake): what was compared before says nothing about them.
+      return same({ ...s, call: { ...call, sas: e.words, verified: false } });
     }
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;

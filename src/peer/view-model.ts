@@ -42,7 +42,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
     const text =
       call.phase === 'offering' ? `Calling ${who}…`
       : call.phase === 'ringing' ? `${who} is calling`
-      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${poorText(call.poor)}`)
+      : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${call.verified ? ' — verified' : ''}${poorText(call.poor)}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: ${AUDIO_ONLY_TEXT[call.audioOnly]})` : text;
@@ -80,6 +80,7 @@ export function controls(s: PeerState): Control[] {
   return [
     { kind: 'toggle-mic', on: local.mic },
     { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly !== undefined },
+    ...(call.phase === 'connected' ? [{ kind: 'verify', verified: call.verified === true } as const] : []),
     { kind: 'hangup' },
   ];
 }
@@ -113,6 +114,7 @@ export function dialog(s: PeerState): Dialog | null {
   if (s.call?.phase === 'ringing') return { kind: 'incoming', name: s.call.peerName };
   if (s.call?.askAudioOnly) return { kind: 'camera-blocked' };
   if (s.editingName) return { kind: 'name-form', name: s.name };
+  if (s.call?.verifying) return { kind: 'verify', name: s.call.peerName, words: s.call.sas === undefined ? 'reading' : (s.call.sas ?? 'unavailable') };
   return null;
 }
 

@@ -25,6 +25,7 @@ import { acquireLocalMedia } from './local-media';
 import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } from './negotiation';
 import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
 import { callVerdicts$, withInterruption } from './call-stats';
+import { verificationWords$ } from './call-verification';
 import { connectionStates, defaultRecoveryTiming, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
 
@@ -196,8 +197,9 @@ export function callMedia$(
       tap((line) => log('debug', `${role}: ${line}`)),
       ignoreElements(),
     );
+    const verification$ = verificationWords$(port.connectionState$, readStats).pipe(map((words): CallMediaEvent => ({ kind: 'verification', words })));
     // Listeners first (negotiation, candidates), then media, so no event of the port is missed.
-    return merge(trace$, states$, negotiation$, candidates$, remote$, media$);
+    return merge(trace$, states$, verification$, negotiation$, candidates$, remote$, media$);
   };
 
   return holding(() => createPort({ iceServers: [...options.iceServers], iceTransportPolicy: options.iceTransportPolicy ?? 'all' }), (port) => port.close()).pipe(

@@ -59,7 +59,9 @@ export type CallMediaEvent =
   | { readonly kind: 'signal'; readonly signal: Signal }
   | { readonly kind: 'state'; readonly state: ConnectionState }
   /** While connected: why the connection is poor (from getStats), or null once it is good again. */
-  | { readonly kind: 'quality'; readonly poor: PoorReason | null };
+  | { readonly kind: 'quality'; readonly poor: PoorReason | null }
+  /** Once connected: the connection's security words (src/rtc/call-verification.ts), again if they change; null: this browser cannot tell. */
+  | { readonly kind: 'verification'; readonly words: readonly string[] | null };
 
 /**
  * The media of one call, alive exactly as long as its subscription: subscribing acquires local media and

@@ -16,6 +16,8 @@ export type MenuItem =
 export type Dialog =
   | { readonly kind: 'incoming'; readonly name: string }
   | { readonly kind: 'name-form'; readonly name: string }
+  /** The security words to compare with `name` (src/rtc/sas.ts), or why there are none. */
+  | { readonly kind: 'verify'; readonly name: string; readonly words: readonly string[] | 'unavailable' | 'reading' }
   /** Our camera is blocked for this site: go on audio-only, or cancel the call. */
   | { readonly kind: 'camera-blocked' };
 
@@ -32,6 +34,10 @@ export type Intent =
   | { readonly kind: 'toggle-mic' }
   | { readonly kind: 'toggle-camera' }
   | { readonly kind: 'toggle-self-view' }
+  /** The Verify dialog: open it; the person says the words match, or do not. */
+  | { readonly kind: 'verify' }
+  | { readonly kind: 'verify-match' }
+  | { readonly kind: 'verify-mismatch' }
   /** Go on with the microphone alone (the camera-blocked dialog). */
   | { readonly kind: 'audio-only' };
 
@@ -39,6 +45,7 @@ export type Intent =
 export type Control =
   | { readonly kind: 'toggle-mic'; readonly on: boolean }
   | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
+  | { readonly kind: 'verify'; readonly verified: boolean }
   | { readonly kind: 'hangup' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */

@@ -4,7 +4,7 @@ import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-self-view', 'audio-only'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch', 'audio-only'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
 /** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
@@ -12,6 +12,7 @@ const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [Ic
   'toggle-mic': ['microphone', 'microphone-off'],
   'toggle-camera': ['camera', 'camera-off'],
   hangup: 'phone-hangup',
+  verify: 'shield-check',
 };
 /** The open dialog's heading, which names it (aria-labelledby). */
 const DIALOG_TITLE_ID = 'modal-title';
@@ -132,6 +133,11 @@ export class View implements PeerView {
       this.modalContent.dataset.closable = 'false';
       first = this.button('Audio only', 'audio-only', 'success');
       this.modalContent.replaceChildren(title('Your camera is blocked for this site. Go on with audio only?'), this.el('footer', {}, first, this.button('Cancel', 'cancel', 'error')));
+    } else if (dialog.kind === 'verify') {
+      this.modalContent.dataset.closable = 'true';
+      const verify = this.verifyDialog(dialog, title);
+      first = verify.first;
+      this.modalContent.replaceChildren(...verify.parts);
     } else {
       this.modalContent.dataset.closable = 'true';
       const input = this.el('input', {});
@@ -236,6 +242,7 @@ export class View implements PeerView {
 
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
+    if (c.kind === 'verify') return this.button(c.verified ? 'Verified' : 'Verify', 'verify', c.verified ? 'success' : 'pseudo');
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute' : 'Unmute') : c.on ? 'Camera off' : 'Camera on', c.kind, c.on ? 'pseudo' : 'warning');
     // The key in the label, dropped on phones (no keyboard) but still read (src/app.css).
@@ -246,6 +253,28 @@ export class View implements PeerView {
     if (c.kind === 'toggle-camera') b.disabled = c.disabled;
     return b;
   }
+
+  /** The security words and what comparing them means (docs/sas.md); a plain Close when there are none. */
+  /** The Verify dialog's parts, and what gets the focus: Close, so a stray Enter cannot say "They match". */
+  private verifyDialog({ name, words }: Extract<Dialog, { kind: 'verify' }>, title: (text: string) => HTMLElement): { parts: HTMLElement[]; first: HTMLElement } {
+    const close = this.button('Close', 'close-dialog', 'pseudo');
+    const header = title(`Verify the call with ${name}`);
+    const says = (text: string) => ({ parts: [header, this.el('section', { className: 'content' }, this.el('p', { text })), this.el('footer', {}, close)], first: close });
+    if (words === 'unavailable') return says('Verification is not available in this browser.');
+    if (words === 'reading') return says('Reading the connection’s keys…');
+    const parts = [
+      header,
+      this.el(
+        'section',
+        { className: 'content' },
+        this.el('p', { className: 'sas-words' }, this.el('strong', { text: words.join(' ') })),
+        this.el('p', { text: `Read these words to ${name}. If ${name} sees the same words, nobody is in between.` }),
+      ),
+      this.el('footer', {}, this.button('They match', 'verify-match', 'success'), this.button("They don't match", 'verify-mismatch', 'error'), close),
+    ];
+    return { parts, first: close };
+  }
+
 
   private closable(): boolean {
     return this.modalContent.dataset.closable === 'true';
