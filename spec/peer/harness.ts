@@ -1,6 +1,7 @@
 import { EMPTY, NEVER, Subject, defer, finalize, ignoreElements, map, merge, mergeMap, of, tap, throwError, type Observable } from 'rxjs';
 import type { Context as RunContext } from 'rxjs-marbles';
-import type { CallMedia, CallMediaEvent, ConnectionState, Signal } from '../../src/rtc/connection-types';
+import type { AudioOnlyReason, CallMedia, CallMediaEvent, ConnectionState, Signal } from '../../src/rtc/connection-types';
+import { markAudioOnly } from '../../src/rtc/local-media';
 import type { ClientStatus, JsonObject, PeerEnvelope, PresenceEvent, VertoClient } from '../../src/verto/client-types';
 import type { Dialog, Intent, MenuItem, PeerView, VideoSource } from '../../src/view/ui-types';
 import { runPeer, type PeerDeps } from '../../src/peer/peer';
@@ -40,6 +41,8 @@ export function describeMessage(msg: JsonObject): string {
 export interface ConnectionScript {
   /** Local media: e.g. '5ms m' (ready after 5 ms), or '5ms #' with `mediaError`; default: at once. */
   readonly media?: string;
+  /** The local stream has no camera, for this reason (as src/rtc/local-media.ts marks it). */
+  readonly audioOnly?: AudioOnlyReason;
   readonly mediaError?: unknown;
   /** State marble, values are ConnectionState letters: c=connected, r=reconnecting; '#' fails with `error`. */
   readonly state?: string;
@@ -108,7 +111,7 @@ export function runHarness(m: RunContext, src: Sources) {
     setMenu: (items) => menus.push([...items]),
     showDialog: (d) => {
       dialogs.push(d);
-      record(`dialog ${d === null ? 'none' : `${d.kind} ${d.name}`}`);
+      record(`dialog ${d === null ? 'none' : `${d.kind}${'name' in d ? ` ${d.name}` : ''}`}`);
     },
     setVideo: (v) => {
       videos.push(v);
@@ -138,7 +141,8 @@ export function runHarness(m: RunContext, src: Sources) {
         stop() { record(`track ${tag} ${kind} stopped`); },
       });
       const [audio, video] = [track('audio'), track('video')];
-      const stream = { id: `${tag}-stream`, getVideoTracks: () => [video], getAudioTracks: () => [audio] } as unknown as MediaStream;
+      const fake = { id: `${tag}-stream`, getVideoTracks: () => (script.audioOnly ? [] : [video]), getAudioTracks: () => [audio] } as unknown as MediaStream;
+      const stream = script.audioOnly ? markAudioOnly(fake, script.audioOnly) : fake;
       record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
       const replaceTrack = (kind: string, t: MediaStreamTrack | null) => defer(() => {
         record(`replace ${tag} ${kind} ${t?.id ?? 'none'}`);

@@ -340,7 +340,7 @@ describe('Peer: media and negotiation details', () => {
         [20, 'conn0 created polite'],
         [25, 'conn0 close'],
       ]);
-      expect(h.statuses().find(([t]) => t === 25)).toEqual([25, 'Camera and microphone access was denied']);
+      expect(h.statuses().find(([t]) => t === 25)).toEqual([25, 'Camera and microphone are blocked for this site: allow them from the camera icon in the address bar (or the site settings), then call again']);
     }),
   );
 

@@ -15,13 +15,13 @@ const kinds = (s: ReturnType<typeof reduce>) => s.effects.map((e) => (e.kind ===
 
 describe('reduce (pure)', () => {
   it('media without a camera: the call goes on audio-only and its status says why there is no picture', () => {
-    const accepting = reduce(withCall('accepting'), { kind: 'media-ready', callId: 'c1', audioOnly: true }, 1).state;
-    expect(accepting.call).toMatchObject({ phase: 'connecting', audioOnly: true });
+    const accepting = reduce(withCall('accepting'), { kind: 'media-ready', callId: 'c1', audioOnly: 'no-camera' }, 1).state;
+    expect(accepting.call).toMatchObject({ phase: 'connecting', audioOnly: 'no-camera' });
     expect(statusText(accepting, 1)).toBe('Connecting to Bo… (audio only: no camera found)');
     expect(statusText({ ...accepting, call: { ...accepting.call!, phase: 'connected' } }, 1)).toBe('In a call with Bo (audio only: no camera found)');
-    const offering = reduce(withCall('offering', { offerSent: false }), { kind: 'media-ready', callId: 'c1', audioOnly: true }, 1).state;
+    const offering = reduce(withCall('offering', { offerSent: false }), { kind: 'media-ready', callId: 'c1', audioOnly: 'no-camera' }, 1).state;
     expect(statusText(offering, 1)).toBe('Calling Bo… (audio only: no camera found)');
-    const withCamera = reduce(withCall('accepting'), { kind: 'media-ready', callId: 'c1', audioOnly: false }, 1).state;
+    const withCamera = reduce(withCall('accepting'), { kind: 'media-ready', callId: 'c1' }, 1).state;
     expect(statusText({ ...withCamera, call: { ...withCamera.call!, phase: 'connected' } }, 1)).toBe('In a call with Bo');
   });
 

@@ -5,7 +5,7 @@ import { marbles } from 'rxjs-marbles/jest';
 import { callConnection$ } from '../../src/peer/call-connection';
 import { decodePeerMessage, mediaMessage } from '../../src/peer/peer-message';
 import { RtcError, type CallMediaEvent } from '../../src/rtc/connection-types';
-import type { MediaFlags, PeerEvent } from '../../src/peer/peer-state';
+import type { LocalChoice, PeerEvent } from '../../src/peer/peer-state';
 import { controls, remoteCameraOff, statusText } from '../../src/peer/view-model';
 import { run, withCall } from './call-state';
 import { msg, presence, runHarness } from './harness';
@@ -57,8 +57,8 @@ describe('screen sharing (reduce)', () => {
     expect(early.sent).toEqual([]);
     expect(run(early.state, { kind: 'rtc-state', callId: 'c1', state: 'connected' }).sent).toEqual([{ peerAction: 'media', callId: 'c1', seq: 1, mic: true, camera: true, screen: true }]);
     expect(run(withCall('ringing'), screen).state.call?.local).toBeUndefined();
-    expect(run(withCall('connected', { audioOnly: true }), screen).state.call?.local).toBeUndefined();
-    expect(controls(withCall('connected', { audioOnly: true }))[2]).toEqual({ kind: 'toggle-screen', on: false, disabled: true });
+    expect(run(withCall('connected', { audioOnly: 'no-camera' }), screen).state.call?.local).toBeUndefined();
+    expect(controls(withCall('connected', { audioOnly: 'no-camera' }))[2]).toEqual({ kind: 'toggle-screen', on: false, disabled: true });
     expect(run(withCall('connected'), sharing(true, 'other')).state.call?.sharing).toBeUndefined();
   });
 
@@ -75,7 +75,9 @@ describe('a camera that will not come back (reduce)', () => {
     const failed = run(off, { kind: 'camera-failed', callId: 'c1', reason: 'no-device' });
     expect(failed.sent).toEqual([{ peerAction: 'media', callId: 'c1', seq: 3, mic: true, camera: false }]);
     expect(controls(failed.state)[1]).toEqual({ kind: 'toggle-camera', on: false, disabled: false });
-    expect(statusText(failed.state, 1)).toBe('In a call with Bo — your camera could not be turned back on: it is missing or in use by another application');
+    expect(statusText(failed.state, 1)).toBe('In a call with Bo — your camera could not be turned back on: it was not found');
+    const busy = run(off, { kind: 'camera-failed', callId: 'c1', reason: 'device-busy' }).state;
+    expect(statusText(busy, 1)).toBe('In a call with Bo — your camera could not be turned back on: it is in use by another application');
     const denied = run(off, { kind: 'camera-failed', callId: 'c1', reason: 'media-denied' }).state;
     expect(statusText(denied, 1)).toBe('In a call with Bo — your camera could not be turned back on: access to it was denied');
     expect(statusText(run(failed.state, camera).state, 1)).toBe('In a call with Bo');
@@ -159,7 +161,7 @@ describe('screen sharing (Peer, virtual time)', () => {
         [300, 'replace conn0 video none'],
         [400, 'controls toggle-mic:on toggle-camera:on toggle-screen:off verify hangup'],
         [400, 'camera1 asked'],
-        [405, 'status In a call with Bo — your camera could not be turned back on: it is missing or in use by another application'],
+        [405, 'status In a call with Bo — your camera could not be turned back on: it was not found'],
         [405, 'controls toggle-mic:on toggle-camera:off toggle-screen:off verify hangup'],
         [405, 'replace conn0 video none'],
       ]);
@@ -180,7 +182,7 @@ describe('callConnection$ self-view (browser defaults)', () => {
     const initial = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
     const fresh = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
     const stream = { getVideoTracks: () => [initial], getAudioTracks: () => [] } as unknown as MediaStream;
-    const flags$ = new BehaviorSubject<MediaFlags>({ mic: true, camera: false, screen: false });
+    const flags$ = new BehaviorSubject<LocalChoice>({ mic: true, camera: false, screen: false, agreed: true });
     const sub = callConnection$(
       { callId: 'c1', peerId: 'bo', polite: true },
       NEVER,
@@ -194,7 +196,7 @@ describe('callConnection$ self-view (browser defaults)', () => {
       },
       flags$,
     ).subscribe();
-    flags$.next({ mic: true, camera: true, screen: false });
+    flags$.next({ mic: true, camera: true, screen: false, agreed: true });
     sub.unsubscribe();
     (globalThis as { MediaStream?: unknown }).MediaStream = Native;
     expect(made).toEqual([[fresh]]);

@@ -1,7 +1,7 @@
 // Local media: camera + microphone, audio only without a usable camera, typed failures otherwise.
 import { firstValueFrom } from 'rxjs';
 import { RtcError } from '../../src/rtc/connection-types';
-import { acquireLocalMedia, mediaFailure } from '../../src/rtc/local-media';
+import { acquireLocalMedia, audioOnlyReason, mediaFailure } from '../../src/rtc/local-media';
 import { FakeMediaDevices, domError, type FakeDevicesOptions } from './fake-media';
 import { lastState, makePair } from './pair';
 
@@ -24,21 +24,54 @@ describe('local media', () => {
     expect(devices.requests).toEqual([{ audio: true, video: true }]);
   });
 
-  it('no camera: audio only, without asking for video', async () => {
+  it('no camera: audio only, without asking for video, and says why', async () => {
     const { media, devices } = initWith({ cameras: 0 });
-    expect(kinds(await media)).toEqual(['audio']);
+    const stream = await media;
+    expect(kinds(stream)).toEqual(['audio']);
+    expect(audioOnlyReason(stream)).toBe('no-camera');
     expect(devices.requests).toEqual([{ audio: true, video: false }]);
+  });
+
+  it('a camera and microphone stream has no audio-only reason', async () => {
+    expect(audioOnlyReason(await initWith({}).media)).toBeUndefined();
+  });
+
+  it.each([
+    ['NotReadableError', 'camera-busy'],
+    ['AbortError', 'camera-busy'],
+    ['NotFoundError', 'no-camera'],
+    ['OverconstrainedError', 'no-camera'],
+    ['NotAllowedError', 'camera-blocked'],
+    ['SecurityError', 'camera-blocked'],
+  ])('the camera fails with %s, the microphone works: audio only, "%s"', async (name, reason) => {
+    const { media, devices } = initWith({ rejectWith: name, rejectVideoOnly: true });
+    const stream = await media;
+    expect(kinds(stream)).toEqual(['audio']);
+    expect(audioOnlyReason(stream)).toBe(reason);
+    expect(devices.requests).toEqual([{ audio: true, video: true }, { audio: true, video: false }]);
+  });
+
+  it('an unknown camera error (TypeError) fails at once, without an audio-only retry', async () => {
+    const { media, devices } = initWith({ rejectWith: 'TypeError', rejectVideoOnly: true });
+    expect(await reasonOf(media)).toBe('no-device');
+    expect(devices.requests).toHaveLength(1);
+  });
+
+  it('no microphone and the camera denied: "media-denied" without a retry (nothing else to ask for)', async () => {
+    const { media, devices } = initWith({ microphones: 0, rejectWith: 'NotAllowedError' });
+    expect(await reasonOf(media)).toBe('media-denied');
+    expect(devices.requests).toEqual([{ audio: false, video: true }]);
+  });
+
+  it('the microphone busy as well: "device-busy"', async () => {
+    const { media, devices } = initWith({ rejectWith: 'NotReadableError' });
+    expect(await reasonOf(media)).toBe('device-busy');
+    expect(devices.requests).toHaveLength(2);
   });
 
   it('no microphone: video only', async () => {
     const { media } = initWith({ microphones: 0 });
     expect(kinds(await media)).toEqual(['video']);
-  });
-
-  it('a camera that is busy (NotReadableError): audio only', async () => {
-    const { media, devices } = initWith({ rejectWith: 'NotReadableError', rejectVideoOnly: true });
-    expect(kinds(await media)).toEqual(['audio']);
-    expect(devices.requests).toEqual([{ audio: true, video: true }, { audio: true, video: false }]);
   });
 
   it('no device at all: "no-device"', async () => {
@@ -47,19 +80,19 @@ describe('local media', () => {
     expect(devices.requests).toEqual([]); // nothing to ask for
   });
 
-  it('permission denied (NotAllowedError): "media-denied", without an audio-only retry', async () => {
+  it('camera and microphone denied (NotAllowedError): "media-denied" after one audio-only try', async () => {
     const { media, devices } = initWith({ rejectWith: 'NotAllowedError' });
     const error = await media.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RtcError);
     expect((error as RtcError).reason).toBe('media-denied');
     expect(((error as RtcError).cause as Error).name).toBe('NotAllowedError');
-    expect(devices.requests).toHaveLength(1);
+    expect(devices.requests).toEqual([{ audio: true, video: true }, { audio: true, video: false }]);
   });
 
-  it('denied for the audio-only retry too: "media-denied"', async () => {
-    const devices = new FakeMediaDevices({ rejectWith: 'NotReadableError' });
-    expect(await reasonOf(firstValueFrom(acquireLocalMedia(devices)))).toBe('no-device');
-    expect(devices.requests).toHaveLength(2);
+  it('a denied microphone without a camera: "media-denied" after the one audio request', async () => {
+    const { media, devices } = initWith({ cameras: 0, rejectWith: 'NotAllowedError' });
+    expect(await reasonOf(media)).toBe('media-denied');
+    expect(devices.requests).toHaveLength(1);
   });
 
   it('the device list cannot be read: ask for both and let getUserMedia decide', async () => {
@@ -89,7 +122,8 @@ describe('local media', () => {
     ['SecurityError', 'media-denied'],
     ['NotFoundError', 'no-device'],
     ['OverconstrainedError', 'no-device'],
-    ['NotReadableError', 'no-device'],
+    ['NotReadableError', 'device-busy'],
+    ['AbortError', 'device-busy'],
   ])('maps %s to %s', (name, reason) => {
     expect(mediaFailure(domError(name)).reason).toBe(reason);
   });

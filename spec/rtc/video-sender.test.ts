@@ -244,7 +244,7 @@ describe('heldTrack and browserVideo', () => {
     expect(camera.kind).toBe('video');
     expect(devices.requests).toEqual([{ video: true }]);
     const busy = new FakeMediaDevices({ rejectWith: 'NotReadableError' });
-    await expect(firstValueFrom(browserVideo(busy as unknown as MediaDevices).camera())).rejects.toMatchObject({ reason: 'no-device' });
+    await expect(firstValueFrom(browserVideo(busy as unknown as MediaDevices).camera())).rejects.toMatchObject({ reason: 'device-busy' });
     const denied = new FakeMediaDevices({ rejectWith: 'NotAllowedError' });
     await expect(firstValueFrom(browserVideo(denied as unknown as MediaDevices).camera())).rejects.toMatchObject({ reason: 'media-denied' });
     await expect(firstValueFrom(browserVideo(undefined).camera())).rejects.toMatchObject({ reason: 'no-device' });

@@ -174,6 +174,19 @@ describe('View (jsdom, static/channel.html)', () => {
     expect(content.childElementCount).toBe(0);
   });
 
+  it('asks whether to go on audio-only with the camera blocked: Audio only or Cancel, Escape and the overlay cannot dismiss it', () => {
+    ctx.view.showDialog({ kind: 'camera-blocked' });
+    const content = byId('modal-content');
+    expect(byId<HTMLInputElement>('modal-control').checked).toBe(true);
+    expect(content.querySelector('h3')?.textContent).toBe('Your camera is blocked for this site. Go on with audio only?');
+    press('Escape');
+    byId('modal-overlay').click();
+    expect(byId<HTMLInputElement>('modal-control').checked).toBe(true);
+    buttons(content).forEach((b) => b.click());
+    expect(ctx.intents).toEqual([{ kind: 'audio-only' }, { kind: 'cancel' }]);
+    expect(buttons(content).map((b) => b.textContent)).toEqual(['Audio only', 'Cancel']);
+  });
+
   it('shows the name form: submit renames, Escape / overlay / Cancel close it', () => {
     ctx.view.showDialog({ kind: 'name-form', name: 'Ann' });
     const control = byId<HTMLInputElement>('modal-control');

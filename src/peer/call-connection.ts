@@ -1,10 +1,11 @@
-import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
-import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
+import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, finalize, first, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import { RtcError, type AudioOnlyReason, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
+import { audioOnlyReason } from '../rtc/local-media';
 import { browserVideo, videoSender$, type VideoSenderDeps, type VideoSenderEvent } from '../rtc/video-sender';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
 import { signalMessage } from './peer-message';
-import type { Call, MediaFlags, PeerEvent } from './peer-state';
+import type { Call, LocalChoice, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
@@ -36,11 +37,13 @@ export function callConnection$(
   remoteSignals$: Observable<Signal>,
   signallingUp$: Observable<boolean>,
   deps: CallConnectionDeps,
-  /** The person's microphone, camera and screen choice, current value first: a muted microphone's track is disabled (sends silence), the video sender follows the rest. */
-  flags$: Observable<MediaFlags> = NEVER,
+  /** The person's choice, current value first: a muted microphone's track is disabled (sends silence), the video sender follows camera and screen; `agreed`: see below. */
+  flags$: Observable<LocalChoice> = NEVER,
 ): Observable<PeerEvent> {
   const { callId, peerId, polite } = call;
+  const send = (signal: Signal): void => deps.client.send(peerId, signalMessage(callId, signal));
   return defer(() => {
+    let audioOnly: AudioOnlyReason | undefined; // this subscription's local media
     let remoteShown = false; // till then the video element previews what we send
     /** What our video sender carries, seen by us: the self-view, and the preview before the other side shows. */
     const showOwn = (stream: MediaStream | null): void => {
@@ -59,12 +62,14 @@ export function callConnection$(
         switch (e.kind) {
           case 'local': {
             showOwn(e.stream);
-            // No camera (none found, or it could not be opened): local media fell back to the microphone alone.
+            // No camera (none found, busy or blocked): local media fell back to the microphone alone.
             const [camera] = e.stream.getVideoTracks();
+            audioOnly = audioOnlyReason(e.stream) ?? (camera === undefined ? 'no-camera' : undefined);
             const video = { ...(deps.video ?? browserVideo()), replace: (track: MediaStreamTrack | null) => e.replaceTrack('video', track) };
             return merge(
-              of<PeerEvent>({ kind: 'media-ready', callId, audioOnly: camera === undefined }),
+              of<PeerEvent>({ kind: 'media-ready', callId, audioOnly }),
               flags$.pipe(
+                distinctUntilChanged((x, y) => x.mic === y.mic),
                 tap((f) => {
                   for (const t of e.stream.getAudioTracks()) t.enabled = f.mic;
                 }),
@@ -79,7 +84,9 @@ export function callConnection$(
             deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });
             return EMPTY;
           case 'signal':
-            deps.client.send(peerId, signalMessage(callId, e.signal));
+            // With the camera blocked, nothing reaches the other side (not even our silence) until the person chose to go on.
+            if (audioOnly === 'camera-blocked') return flags$.pipe(first((f) => f.agreed), tap(() => send(e.signal)), ignoreElements());
+            send(e.signal);
             return EMPTY;
           case 'state':
             return of({ kind: 'rtc-state', callId, state: e.state });

@@ -1,5 +1,5 @@
 import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
-import type { ConnectionState, RtcFailure } from '../rtc/connection-types';
+import type { AudioOnlyReason, ConnectionState, RtcFailure } from '../rtc/connection-types';
 import type { PoorReason } from '../rtc/call-stats';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
@@ -39,8 +39,10 @@ export interface Call {
   readonly since: number;
   /** offering: local media is ready and `offer` went out. */
   readonly offerSent: boolean;
-  /** Our media has no camera (none found or it could not be opened): the call goes on audio-only. */
-  readonly audioOnly?: boolean;
+  /** Our media has no camera, and why: the call goes on audio-only. */
+  readonly audioOnly?: AudioOnlyReason;
+  /** offering/accepting: the camera is blocked, the person is asked whether to go on audio-only; the offer or accept waits. */
+  readonly askAudioOnly?: boolean;
   /** connected: media is interrupted (ICE disconnected, or restarting) and the call waits for it. */
   readonly interrupted?: boolean;
   /** Our microphone and camera as the person set them (absent: both on); `seq` of the last `media` we sent. */
@@ -70,6 +72,13 @@ export interface MediaFlags {
 export const MEDIA_ON: MediaFlags = { mic: true, camera: true, screen: false };
 /** Our microphone and camera in this call as the person set them, with the `seq` last told (0: nothing told yet). */
 export const localMedia = (call: Call): MediaFlags & { readonly seq: number } => call.local ?? { ...MEDIA_ON, seq: 0 };
+
+/** What a call's media applies and waits for: the person's microphone and camera, and `agreed`: our offer or accept went out. */
+export type LocalChoice = MediaFlags & { readonly agreed: boolean };
+export function localChoice(call: Call): LocalChoice {
+  const { mic, camera, screen } = localMedia(call);
+  return { mic, camera, screen, agreed: call.phase === 'offering' ? call.offerSent : call.phase === 'connecting' || call.phase === 'connected' };
+}
 
 export interface PeerState {
   readonly selfId: string;
@@ -101,7 +110,7 @@ export type PeerEvent =
   /** A `call` intent with the fresh callId the edge created (ids are injected, the reducer stays pure). */
   | { readonly kind: 'place-call'; readonly peerId: string; readonly callId: string }
   | { readonly kind: 'client'; readonly status: ClientStatus }
-  | { readonly kind: 'media-ready'; readonly callId: string; readonly audioOnly?: boolean }
+  | { readonly kind: 'media-ready'; readonly callId: string; readonly audioOnly?: AudioOnlyReason }
   | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
   | { readonly kind: 'rtc-quality'; readonly callId: string; readonly poor: PoorReason | null }

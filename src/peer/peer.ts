@@ -31,7 +31,7 @@ import type { CallAlert, PeerView } from '../view/ui-types';
 import { callConnection$, type CallConnectionDeps, type CallKey } from './call-connection';
 import { saveName, type NameStore } from './display-name';
 import { decodePeerMessage } from './peer-message';
-import { MEDIA_ON, initialState, localMedia, type MediaFlags, type Call, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
+import { MEDIA_ON, initialState, localChoice, type Call, type LocalChoice, type Effect, type PeerEvent, type PeerState, type Step } from './peer-state';
 import { nextDeadline, reduce } from './reduce';
 import { callAlert, callDuration, controls, dialog, inCall, menuItems, remoteCameraOff, statusText } from './view-model';
 
@@ -193,10 +193,8 @@ export function runPeer(deps: PeerDeps): Observable<never> {
         ),
         client.presence$.pipe(mergeMap((p) => (p.from === key.peerId && p.status === 'ready' ? of(true) : EMPTY))),
       );
-    const flagsOfState = (st: PeerState, key: CallKey): MediaFlags => {
-      const { mic, camera, screen } = st.call?.callId === key.callId ? localMedia(st.call) : MEDIA_ON;
-      return { mic, camera, screen };
-    };
+    const flagsOfState = (st: PeerState, key: CallKey): LocalChoice =>
+      st.call?.callId === key.callId ? localChoice(st.call) : { ...MEDIA_ON, agreed: false };
     /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
     const flagsOf = (key: CallKey) =>
       defer(() => steps$.pipe(map((step) => step.state), startWith(last), map((st) => flagsOfState(st, key)), distinctUntilChanged(sameJson)));

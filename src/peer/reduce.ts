@@ -36,12 +36,14 @@ function tellMedia(s: PeerState, call: Call, force: boolean): Step {
   const local = localMedia(call);
   // A screen is told once it is on our sender: while the picker is open the camera is still sent.
   const screen = local.screen && call.sharing === true;
-  const changed = local.seq > 0 || !local.mic || !local.camera || screen;
+  // Without a camera the other side is told it is off, so it shows our name instead of a black picture.
+  const camera = local.camera && !call.audioOnly;
+  const changed = local.seq > 0 || !local.mic || !camera || screen;
   if (call.phase !== 'connected' || !(force || changed)) return same({ ...s, call });
   const seq = local.seq + 1;
   return {
     state: { ...s, call: { ...call, local: { ...local, seq } } },
-    effects: [{ kind: 'send', to: call.peerId, message: mediaMessage(call.callId, seq, local.mic, local.camera, screen) }],
+    effects: [{ kind: 'send', to: call.peerId, message: mediaMessage(call.callId, seq, local.mic, camera, screen) }],
   };
 }
 
@@ -200,7 +202,10 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
     case 'decline':
       return call?.phase === 'ringing' ? endCall(s, at, { send: 'rejected' }) : same(s);
     case 'cancel':
+      if (call?.phase === 'accepting' && call.askAudioOnly) return endCall(s, at, { send: 'rejected' }); // told as a decline
       return call?.phase === 'offering' ? endCall(s, at, call.offerSent ? { send: 'cancelled' } : {}) : same(s);
+    case 'audio-only':
+      return call?.askAudioOnly ? goOn(s, { ...call, askAudioOnly: false }, at) : same(s);
     case 'hangup':
       return call !== null && call.phase !== 'ringing' && call.phase !== 'offering' ? endCall(s, at, { send: 'hangup' }) : same(s);
     case 'edit-name':
@@ -255,9 +260,11 @@ function onVerify(s: PeerState, kind: 'verify' | 'verify-match' | 'verify-mismat
 function failureNotice(reason: RtcFailure, who: string): string {
   switch (reason) {
     case 'media-denied':
-      return 'Camera and microphone access was denied';
+      return 'Camera and microphone are blocked for this site: allow them from the camera icon in the address bar (or the site settings), then call again';
     case 'no-device':
       return 'No camera or microphone found';
+    case 'device-busy':
+      return 'Your microphone or camera is in use by another application: close it, then call again';
     case 'negotiation':
       return `Could not connect to ${who}`;
     case 'ice-failed':
@@ -310,6 +317,18 @@ export function nextDeadline(s: PeerState): number | null {
   return times.length > 0 ? Math.min(...times) : null;
 }
 
+/** Our media is ready (and the person agreed to what it lacks): the offer or the accept goes out. */
+function goOn(s: PeerState, call: Call, at: number): Step {
+  const offering = call.phase === 'offering';
+  return {
+    state: { ...s, call: offering ? { ...call, offerSent: true, since: at } : { ...call, phase: 'connecting', since: at } },
+    effects: [
+      { kind: 'send', to: call.peerId, message: (offering ? offerMessage : acceptMessage)(call.callId, s.name) },
+      { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
+    ],
+  };
+}
+
 /** The whole Peer logic: one pure transition per event, `at` being the event's time in ms. */
 export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
   switch (e.kind) {
@@ -332,25 +351,10 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
     }
     case 'media-ready': {
       const call = s.call?.callId === e.callId ? s.call : null;
-      if (call?.phase === 'offering' && !call.offerSent) {
-        return {
-          state: { ...s, call: { ...call, offerSent: true, since: at, audioOnly: e.audioOnly === true } },
-          effects: [
-            { kind: 'send', to: call.peerId, message: offerMessage(call.callId, s.name) },
-            { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
-          ],
-        };
-      }
-      if (call?.phase === 'accepting') {
-        return {
-          state: { ...s, call: { ...call, phase: 'connecting', since: at, audioOnly: e.audioOnly === true } },
-          effects: [
-            { kind: 'send', to: call.peerId, message: acceptMessage(call.callId, s.name) },
-            { kind: 'publish', presence: { status: 'unavailable', name: s.name } },
-          ],
-        };
-      }
-      return same(s);
+      if (call === null || call.askAudioOnly || !((call.phase === 'offering' && !call.offerSent) || call.phase === 'accepting')) return same(s);
+      const ready: Call = { ...call, audioOnly: e.audioOnly };
+      // A blocked camera is the person's choice to make: asked before the other side hears of us (30 s to answer).
+      return e.audioOnly === 'camera-blocked' ? same({ ...s, call: { ...ready, askAudioOnly: true, since: at } }) : goOn(s, ready, at);
     }
     case 'rtc-state': {
       const call = s.call?.callId === e.callId ? s.call : null;

@@ -31,6 +31,8 @@ const POOR_TEXT = { 'high-delay': 'high delay', 'packet-loss': 'packets lost', '
 /** The connection-quality warning, said only while quality is poor. */
 const poorText = (poor: Call['poor']): string => (poor === undefined || poor === null ? '' : ` — poor connection (${POOR_TEXT[poor]})`);
 
+const AUDIO_ONLY_TEXT = { 'no-camera': 'no camera found', 'camera-busy': 'your camera is in use by another application', 'camera-blocked': 'camera blocked' } as const;
+
 /** The `#nav-status` text: the call if there is one, else a recent notice, else the connection. `at` counts down a reconnect. */
 export function statusText(s: PeerState, at: number = s.clientAt): string {
   const call = s.call;
@@ -43,7 +45,7 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : call.phase === 'connected' ? (call.interrupted ? `Reconnecting to ${who}…` : `In a call with ${who}${call.verified ? ' — verified' : ''}${poorText(call.poor)}`)
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
-    const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
+    const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: ${AUDIO_ONLY_TEXT[call.audioOnly]})` : text;
     const said = call.phase === 'connected' && !call.interrupted ? `${audio}${ownVideoText(call)}${remoteText(who, call.remote)}` : audio;
     return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
@@ -67,7 +69,10 @@ export const callDuration = (s: PeerState, at: number): string | null => (s.call
 function ownVideoText(call: Call): string {
   if (call.sharing) return ' — you are sharing your screen';
   if (call.cameraFailed === undefined) return '';
-  const why = call.cameraFailed === 'media-denied' ? 'access to it was denied' : 'it is missing or in use by another application';
+  const why =
+    call.cameraFailed === 'media-denied' ? 'access to it was denied'
+    : call.cameraFailed === 'device-busy' ? 'it is in use by another application'
+    : 'it was not found';
   return ` — your camera could not be turned back on: ${why}`;
 }
 
@@ -86,8 +91,8 @@ export function controls(s: PeerState): Control[] {
   const local = localMedia(call);
   return [
     { kind: 'toggle-mic', on: local.mic },
-    { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly === true },
-    { kind: 'toggle-screen', on: local.screen, disabled: call.audioOnly === true },
+    { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly !== undefined },
+    { kind: 'toggle-screen', on: local.screen, disabled: call.audioOnly !== undefined },
     ...(call.phase === 'connected' ? [{ kind: 'verify', verified: call.verified === true } as const] : []),
     { kind: 'hangup' },
   ];
@@ -120,6 +125,7 @@ export function menuItems(s: PeerState): MenuItem[] {
 
 export function dialog(s: PeerState): Dialog | null {
   if (s.call?.phase === 'ringing') return { kind: 'incoming', name: s.call.peerName };
+  if (s.call?.askAudioOnly) return { kind: 'camera-blocked' };
   if (s.editingName) return { kind: 'name-form', name: s.name };
   if (s.call?.verifying) return { kind: 'verify', name: s.call.peerName, words: s.call.sas === undefined ? 'reading' : (s.call.sas ?? 'unavailable') };
   return null;

@@ -13,11 +13,18 @@ export type Signal =
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 /**
- * Why local media or the connection failed; the Peer turns each into a status text. `ice-failed`: no
+ * Why local media or the connection failed; the Peer turns each into a status text. `device-busy`: the
+ * microphone (or a camera without one) is held by another application. `ice-failed`: no
  * path was found while the call was being set up; `connection-lost`: a call that had connected stayed
  * cut off for the whole outage limit (`RecoveryTiming.outageMs`).
  */
-export type RtcFailure = 'media-denied' | 'no-device' | 'negotiation' | 'ice-failed' | 'connection-lost';
+export type RtcFailure = 'media-denied' | 'no-device' | 'device-busy' | 'negotiation' | 'ice-failed' | 'connection-lost';
+
+/**
+ * Why our media has no camera, so the call goes on with the microphone alone: none found, another
+ * application holds it (`camera-busy`), or it is blocked for this site while the microphone is not.
+ */
+export type AudioOnlyReason = 'no-camera' | 'camera-busy' | 'camera-blocked';
 
 export class RtcError extends Error {
   constructor(
@@ -66,7 +73,7 @@ export type CallMediaEvent =
  * `signallingUp$` tells whether signals can reach the other side: `false` while our client is offline,
  * `true` when it is online (again), and `true` once more when the other side is back (it re-subscribed);
  * an ICE restart waits for it, and each `true` during an outage restarts at once.
- * It errors with RtcError (`media-denied`, `no-device`, `negotiation`, `ice-failed`, `connection-lost`)
+ * It errors with RtcError (`media-denied`, `no-device`, `device-busy`, `negotiation`, `ice-failed`, `connection-lost`)
  * and then has released everything too; it never completes by itself.
  */
 export type CallMedia = (options: CallMediaOptions, remoteSignals$: Observable<Signal>, signallingUp$: Observable<boolean>) => Observable<CallMediaEvent>;

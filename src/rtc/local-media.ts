@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { RtcError } from './connection-types';
+import { RtcError, type AudioOnlyReason } from './connection-types';
 
 /** The part of `navigator.mediaDevices` we use; injected so tests pass a fake. */
 export interface MediaDevicesLike {
@@ -10,15 +10,30 @@ export interface MediaDevicesLike {
 const errorName = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
 
-/** Errors after which an audio-only attempt is worth making: the camera is missing, busy or unusable. */
-const cameraTrouble = new Set(['NotFoundError', 'NotReadableError', 'OverconstrainedError', 'AbortError']);
+// SecurityError: media blocked by policy (e.g. an iframe without allow="camera"), as good as denied.
+const denied = (name: string): boolean => name === 'NotAllowedError' || name === 'SecurityError';
+// NotReadableError (Chromium) and AbortError (Firefox): the device exists but could not be started.
+const busy = (name: string): boolean => name === 'NotReadableError' || name === 'AbortError';
 
 /** Maps a getUserMedia rejection to the reason the Peer shows. */
 export function mediaFailure(error: unknown): RtcError {
   const name = errorName(error);
-  // SecurityError: media blocked by policy (e.g. an iframe without allow="camera"), as good as denied.
-  const reason = name === 'NotAllowedError' || name === 'SecurityError' ? 'media-denied' : 'no-device';
-  return new RtcError(reason, { cause: error });
+  return new RtcError(denied(name) ? 'media-denied' : busy(name) ? 'device-busy' : 'no-device', { cause: error });
+}
+
+/** Why a camera+microphone request failed in a way a microphone alone may not; undefined: it would fail alike. */
+function cameraReason(name: string): AudioOnlyReason | undefined {
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-camera';
+  if (busy(name)) return 'camera-busy';
+  return denied(name) ? 'camera-blocked' : undefined;
+}
+
+/** Why a stream acquired here has no camera (set before it is handed out; read by the Peer, src/peer/call-connection.ts). */
+const reasons = new WeakMap<MediaStream, AudioOnlyReason>();
+export const audioOnlyReason = (stream: MediaStream): AudioOnlyReason | undefined => reasons.get(stream);
+export function markAudioOnly(stream: MediaStream, reason: AudioOnlyReason): MediaStream {
+  reasons.set(stream, reason);
+  return stream;
 }
 
 /** Kinds of input device present; when the list cannot be read, assume both and let getUserMedia decide. */
@@ -34,23 +49,29 @@ async function inputKinds(devices: MediaDevicesLike): Promise<{ audio: boolean; 
 async function getMedia(devices: MediaDevicesLike): Promise<MediaStream> {
   const kinds = await inputKinds(devices);
   if (!kinds.audio && !kinds.video) throw new RtcError('no-device');
-  try {
-    return await devices.getUserMedia({ audio: kinds.audio, video: kinds.video });
-  } catch (error: unknown) {
-    // A camera that is listed but cannot be opened should not stop a voice call.
-    if (!(kinds.video && kinds.audio && cameraTrouble.has(errorName(error)))) throw mediaFailure(error);
+  let reason: AudioOnlyReason = 'no-camera';
+  if (kinds.video) {
+    try {
+      return await devices.getUserMedia({ audio: kinds.audio, video: true });
+    } catch (error: unknown) {
+      // A camera that is missing, busy or blocked should not stop a voice call. After a denial this is
+      // one more request at most: it prompts only if the microphone was never answered for this site.
+      const why = kinds.audio ? cameraReason(errorName(error)) : undefined;
+      if (why === undefined) throw mediaFailure(error);
+      reason = why;
+    }
   }
   try {
-    return await devices.getUserMedia({ audio: true, video: false });
+    return markAudioOnly(await devices.getUserMedia({ audio: true, video: false }), reason);
   } catch (error: unknown) {
     throw mediaFailure(error);
   }
 }
 
 /**
- * Camera and microphone (audio only without a usable camera), emitted once. Fails with RtcError
- * `media-denied` or `no-device`. Unsubscribing before the browser answers stops the tracks it delivers
- * later, so a cancelled call never leaves the camera on.
+ * Camera and microphone (audio only without a usable camera, see `audioOnlyReason`), emitted once. Fails
+ * with RtcError `media-denied`, `no-device` or `device-busy`. Unsubscribing before the browser answers
+ * stops the tracks it delivers later, so a cancelled call never leaves the camera on.
  */
 export function acquireLocalMedia(devices: MediaDevicesLike | undefined): Observable<MediaStream> {
   return new Observable<MediaStream>((subscriber) => {

@@ -17,7 +17,9 @@ export type Dialog =
   | { readonly kind: 'incoming'; readonly name: string }
   | { readonly kind: 'name-form'; readonly name: string }
   /** The security words to compare with `name` (src/rtc/sas.ts), or why there are none. */
-  | { readonly kind: 'verify'; readonly name: string; readonly words: readonly string[] | 'unavailable' | 'reading' };
+  | { readonly kind: 'verify'; readonly name: string; readonly words: readonly string[] | 'unavailable' | 'reading' }
+  /** Our camera is blocked for this site: go on audio-only, or cancel the call. */
+  | { readonly kind: 'camera-blocked' };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =
@@ -36,7 +38,10 @@ export type Intent =
   | { readonly kind: 'verify' }
   | { readonly kind: 'verify-match' }
   | { readonly kind: 'verify-mismatch' }
-  | { readonly kind: 'toggle-screen' };
+  | { readonly kind: 'toggle-screen' }
+
+  /** Go on with the microphone alone (the camera-blocked dialog). */
+  | { readonly kind: 'audio-only' };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =

@@ -4,7 +4,7 @@ import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch', 'audio-only'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' }, s: { kind: 'toggle-screen' } };
 /** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
@@ -130,6 +130,10 @@ export class View implements PeerView {
       this.modalContent.dataset.closable = 'false';
       first = this.button('Accept', 'accept', 'success');
       this.modalContent.replaceChildren(title(`${dialog.name} is calling`), this.el('footer', {}, first, this.button('Decline', 'decline', 'error')));
+    } else if (dialog.kind === 'camera-blocked') {
+      this.modalContent.dataset.closable = 'false';
+      first = this.button('Audio only', 'audio-only', 'success');
+      this.modalContent.replaceChildren(title('Your camera is blocked for this site. Go on with audio only?'), this.el('footer', {}, first, this.button('Cancel', 'cancel', 'error')));
     } else if (dialog.kind === 'verify') {
       this.modalContent.dataset.closable = 'true';
       const verify = this.verifyDialog(dialog, title);
