@@ -30,7 +30,7 @@ describe('call media lifecycle', () => {
     const media = callMedia$({ polite: false, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => NEVER, done), log: () => undefined,
     });
-    m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream } });
+    m.expect(media, unsub).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream, replaceTrack: expect.any(Function) as PeerPort['replaceTrack'] } });
     m.expect(signals$).toHaveSubscriptions('^---!');
     m.expect(media$).toHaveSubscriptions('  ^!   '); // the source is done once it delivered; the call owns the tracks
     m.flush();
@@ -48,7 +48,7 @@ describe('call media lifecycle', () => {
     const media = callMedia$({ polite: true, iceServers: [] }, signals$, NEVER, {
       localMedia: () => media$, createPort: () => markedPort(() => m.cold('--#', {}, new Error('InvalidStateError')), done), log: () => undefined,
     }).pipe(catchError((e: unknown) => of<CallMediaEvent | string>(e instanceof RtcError ? e.reason : 'other')));
-    m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream }, f: 'negotiation' });
+    m.expect(media).toBeObservable(expected, { c: { kind: 'state', state: 'connecting' }, l: { kind: 'local', stream, replaceTrack: expect.any(Function) as PeerPort['replaceTrack'] }, f: 'negotiation' });
     m.expect(signals$).toHaveSubscriptions('^----!');
     m.expect(media$).toHaveSubscriptions('  (^!)   ');
     m.flush();

@@ -98,7 +98,7 @@ export function callMedia$(
   const timing = deps.timing ?? defaultRecoveryTiming;
   const createPort = deps.createPort ?? browserPort;
   const createStream = deps.createStream ?? (() => new MediaStream());
-  const localMedia = deps.localMedia ?? (() => acquireLocalMedia(navigator.mediaDevices));
+  const localMedia = deps.localMedia ?? (() => acquireLocalMedia(navigator.mediaDevices, options.mic));
 
   const onNegotiation = (e: NegotiationEvent): Observable<CallMediaEvent> => {
     switch (e.kind) {
@@ -143,7 +143,7 @@ export function callMedia$(
       switchMap((stream) => holding(() => stream, stopTracks)),
       switchMap((stream) =>
         merge(
-          of<CallMediaEvent>({ kind: 'local', stream }),
+          of<CallMediaEvent>({ kind: 'local', stream, replaceTrack: (kind, track) => port.replaceTrack(kind, track) }),
           turn$.pipe(
             tap(() => {
               for (const track of stream.getTracks()) port.addTrack(track, stream);

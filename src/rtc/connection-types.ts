@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { PoorReason } from './call-stats';
+import type { PeerPort } from './peer-port';
 
 /** A negotiation signal, in both directions (wrapped by the Peer as `peerAction` description / candidate). */
 export type Signal =
@@ -40,12 +41,14 @@ export interface IceOptions {
 export interface CallMediaOptions extends IceOptions {
   /** Perfect negotiation role: the side that placed the call is polite and answers the other's first offer. */
   readonly polite: boolean;
+  /** The microphone to open (a deviceId; absent or '': the default); the default when it is not there. */
+  readonly mic?: string;
 }
 
 /** What a call's media tells the Peer, as values. */
 export type CallMediaEvent =
-  /** Our camera and microphone (microphone only without a usable camera), once. */
-  | { readonly kind: 'local'; readonly stream: MediaStream }
+  /** Our camera and microphone (microphone only without a usable camera), once; `replaceTrack` swaps a sent track (src/rtc/peer-port.ts). */
+  | { readonly kind: 'local'; readonly stream: MediaStream; readonly replaceTrack?: PeerPort['replaceTrack'] }
   /** The other side's stream, once its first track arrived (again if it changes). */
   | { readonly kind: 'remote'; readonly stream: MediaStream }
   /** A signal for the Peer to send to the other side. */

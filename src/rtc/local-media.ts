@@ -31,28 +31,30 @@ async function inputKinds(devices: MediaDevicesLike): Promise<{ audio: boolean; 
   }
 }
 
-async function getMedia(devices: MediaDevicesLike): Promise<MediaStream> {
+async function getMedia(devices: MediaDevicesLike, mic: string | undefined): Promise<MediaStream> {
   const kinds = await inputKinds(devices);
+  // `ideal`, not `exact`: a remembered microphone that is gone falls back to the default.
+  const audio = kinds.audio && mic ? { deviceId: mic } : kinds.audio;
   if (!kinds.audio && !kinds.video) throw new RtcError('no-device');
   try {
-    return await devices.getUserMedia({ audio: kinds.audio, video: kinds.video });
+    return await devices.getUserMedia({ audio, video: kinds.video });
   } catch (error: unknown) {
     // A camera that is listed but cannot be opened should not stop a voice call.
     if (!(kinds.video && kinds.audio && cameraTrouble.has(errorName(error)))) throw mediaFailure(error);
   }
   try {
-    return await devices.getUserMedia({ audio: true, video: false });
+    return await devices.getUserMedia({ audio: audio || true, video: false });
   } catch (error: unknown) {
     throw mediaFailure(error);
   }
 }
 
 /**
- * Camera and microphone (audio only without a usable camera), emitted once. Fails with RtcError
+ * Camera and microphone (`mic`: that one where it is listed; audio only without a usable camera), emitted once. Fails with RtcError
  * `media-denied` or `no-device`. Unsubscribing before the browser answers stops the tracks it delivers
  * later, so a cancelled call never leaves the camera on.
  */
-export function acquireLocalMedia(devices: MediaDevicesLike | undefined): Observable<MediaStream> {
+export function acquireLocalMedia(devices: MediaDevicesLike | undefined, mic?: string): Observable<MediaStream> {
   return new Observable<MediaStream>((subscriber) => {
     let cancelled = false;
     if (devices === undefined) {
@@ -60,7 +62,7 @@ export function acquireLocalMedia(devices: MediaDevicesLike | undefined): Observ
       subscriber.error(new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') }));
       return undefined;
     }
-    getMedia(devices).then(
+    getMedia(devices, mic).then(
       (stream) => {
         if (cancelled) {
           for (const track of stream.getTracks()) track.stop();
