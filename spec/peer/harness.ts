@@ -101,14 +101,14 @@ export function runHarness(m: RunContext, src: Sources) {
     setMenu: (items) => menus.push([...items]),
     showDialog: (d) => {
       dialogs.push(d);
-      record(`dialog ${d === null ? 'none' : `${d.kind} ${d.name}`}`);
+      record(`dialog ${d === null ? 'none' : `${d.kind} ${'name' in d ? d.name : ''}`}`);
     },
     setVideo: (v) => {
       videos.push(v);
       record(`video ${v === null ? 'poster' : `${v.fit}${v.muted ? ' muted' : ''}`}`);
     },
     setNavHidden: (hidden) => record(`nav ${hidden ? 'hidden' : 'shown'}`),
-    setControls: (c) => record(`controls ${c.map((x) => (x.kind === 'hangup' ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
+    setControls: (c) => record(`controls ${c.map((x) => (!('on' in x) ? x.kind : `${x.kind}:${x.on ? 'on' : 'off'}`)).join(' ')}`),
     setRemoteCameraOff: (name) => record(`camera-off ${name ?? 'none'}`),
     setSelfView: (stream) => record(`self-view ${stream === null ? 'none' : stream.id}`),
   };

@@ -1,4 +1,6 @@
-import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, map, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import type { AudioChoice } from '../rtc/audio-devices';
+import { callAudio$, type AudioIo } from '../rtc/call-audio';
 import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
@@ -7,12 +9,14 @@ import type { Call, MediaFlags, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
-  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView'>>;
+  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView' | 'setSpeaker'>>;
   readonly callMedia: CallMedia;
+  /** navigator.mediaDevices, for choosing the microphone and speaker mid-call; absent: no choice. */
+  readonly mediaDevices?: AudioIo['devices'];
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
-export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean };
+export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean; readonly mic?: string };
 
 const toFailure = (callId: string, error: unknown): PeerEvent => ({
   kind: 'rtc-error',
@@ -33,9 +37,12 @@ export function callConnection$(
   deps: CallConnectionDeps,
   /** The person's microphone and camera choice, current value first: applied to our tracks (a disabled track sends silence / black). */
   flags$: Observable<MediaFlags> = NEVER,
+  /** The person's microphone and speaker choice, current value first (src/rtc/call-audio.ts follows it). */
+  audio$: Observable<AudioChoice> = NEVER,
 ): Observable<PeerEvent> {
-  const { callId, peerId, polite } = call;
-  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$)).pipe(
+  const { callId, peerId, polite, mic } = call;
+  const devices = deps.mediaDevices;
+  return defer(() => deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy, mic }, remoteSignals$, signallingUp$)).pipe(
     mergeMap((e): Observable<PeerEvent> => {
       switch (e.kind) {
         case 'local':
@@ -51,6 +58,9 @@ export function callConnection$(
               }),
               ignoreElements(),
             ),
+            e.replaceTrack === undefined || devices === undefined
+              ? EMPTY
+              : callAudio$(e.stream, e.replaceTrack, audio$, { devices, setSpeaker: deps.view.setSpeaker ?? null }).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),
           );
         case 'remote':
           deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });

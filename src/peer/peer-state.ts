@@ -1,6 +1,8 @@
 import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
 import type { ConnectionState, RtcFailure } from '../rtc/connection-types';
 import type { PoorReason } from '../rtc/call-stats';
+import { DEFAULT_AUDIO, type AudioChoice } from '../rtc/audio-devices';
+import type { CallAudioEvent } from '../rtc/call-audio';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
 
@@ -49,6 +51,8 @@ export interface Call {
   readonly remote?: MediaFlags & { readonly seq: number };
   /** connected: getStats says the connection is poor, and why (src/rtc/call-stats.ts). */
   readonly poor?: PoorReason | null;
+  /** The microphones and speakers listed, and those in use (from src/rtc/call-audio.ts), for the Devices dialog. */
+  readonly devices?: Omit<Extract<CallAudioEvent, { kind: 'devices' }>, 'kind'>;
 }
 
 export interface MediaFlags {
@@ -67,8 +71,12 @@ export interface PeerState {
   readonly clientAt: number;
   readonly peers: Readonly<Record<string, KnownPeer>>;
   readonly call: Call | null;
-  readonly notice: { readonly text: string; readonly until: number } | null;
+  /** `callId`: said during that call (a device trouble), not only after it. */
+  readonly notice: { readonly text: string; readonly until: number; readonly callId?: string } | null;
   readonly editingName: boolean;
+  /** The microphone and speaker the person chose (remembered for the next call), and whether the Devices dialog is open. */
+  readonly audio: AudioChoice;
+  readonly choosingDevices: boolean;
   readonly endedCalls: readonly string[];
 }
 
@@ -77,6 +85,7 @@ export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly message: JsonObject }
   | { readonly kind: 'publish'; readonly presence: Presence }
   | { readonly kind: 'save-name'; readonly name: string }
+  | { readonly kind: 'save-audio'; readonly audio: AudioChoice }
   | { readonly kind: 'disconnect' };
 
 /** Everything the reducer reacts to. */
@@ -91,6 +100,7 @@ export type PeerEvent =
   | { readonly kind: 'rtc-state'; readonly callId: string; readonly state: ConnectionState }
   | { readonly kind: 'rtc-error'; readonly callId: string; readonly reason: RtcFailure }
   | { readonly kind: 'rtc-quality'; readonly callId: string; readonly poor: PoorReason | null }
+  | { readonly kind: 'call-audio'; readonly callId: string; readonly event: CallAudioEvent }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
   | { readonly kind: 'keepalive' }
   /** A deadline from `nextDeadline` passed. */
@@ -103,7 +113,7 @@ export interface Step {
   readonly effects: readonly Effect[];
 }
 
-export const initialState = (selfId: string, name: string): PeerState => ({
+export const initialState = (selfId: string, name: string, audio: AudioChoice = DEFAULT_AUDIO): PeerState => ({
   selfId,
   name,
   client: { kind: 'connecting', attempt: 0 },
@@ -112,6 +122,8 @@ export const initialState = (selfId: string, name: string): PeerState => ({
   call: null,
   notice: null,
   editingName: false,
+  audio,
+  choosingDevices: false,
   endedCalls: [],
 });
 

@@ -44,7 +44,8 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: no camera found)` : text;
-    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}` : audio;
+    const told = s.notice?.callId === call.callId ? ` — ${s.notice.text}` : ''; // a device trouble
+    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${remoteText(who, call.remote)}${told}` : `${audio}${told}`;
     return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
@@ -67,6 +68,8 @@ export function controls(s: PeerState): Control[] {
   return [
     { kind: 'toggle-mic', on: local.mic },
     { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly === true },
+    // Once the call's media has listed its devices (src/rtc/call-audio.ts).
+    ...(call.devices ? [{ kind: 'devices' } as const] : []),
     { kind: 'hangup' },
   ];
 }
@@ -99,6 +102,7 @@ export function menuItems(s: PeerState): MenuItem[] {
 export function dialog(s: PeerState): Dialog | null {
   if (s.call?.phase === 'ringing') return { kind: 'incoming', name: s.call.peerName };
   if (s.editingName) return { kind: 'name-form', name: s.name };
+  if (s.choosingDevices && s.call?.devices) return { kind: 'devices', ...s.call.devices };
   return null;
 }
 

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { AudioRole, DeviceOption } from '../rtc/audio-devices';
 
 /** Plain data exchanged between the Peer and the View: what to draw, and what the person asked for. */
 
@@ -15,7 +16,9 @@ export type MenuItem =
 /** What the modal shows; `null` hides it. */
 export type Dialog =
   | { readonly kind: 'incoming'; readonly name: string }
-  | { readonly kind: 'name-form'; readonly name: string };
+  | { readonly kind: 'name-form'; readonly name: string }
+  /** Microphone and speaker selects (`speakers: null`: this browser cannot choose one); ids '' or not listed: the first is shown. */
+  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly mic: string; readonly speaker: string };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =
@@ -28,13 +31,16 @@ export type Intent =
   | { readonly kind: 'rename'; readonly name: string }
   | { readonly kind: 'close-dialog' }
   | { readonly kind: 'toggle-mic' }
-  | { readonly kind: 'toggle-camera' };
+  | { readonly kind: 'toggle-camera' }
+  | { readonly kind: 'open-devices' }
+  | { readonly kind: 'choose-device'; readonly role: AudioRole; readonly deviceId: string };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =
   | { readonly kind: 'toggle-mic'; readonly on: boolean }
   | { readonly kind: 'toggle-camera'; readonly on: boolean; readonly disabled: boolean }
-  | { readonly kind: 'hangup' };
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'devices' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */
 export type VideoSource = { readonly stream: MediaStream; readonly fit: 'cover' | 'contain'; readonly muted: boolean } | null;
@@ -55,6 +61,8 @@ export interface PeerView {
   setRemoteCameraOff(name: string | null): void;
   /** `#self-view`: our own picture small in a corner (mirrored, muted) for the whole call; `null` hides it. */
   setSelfView(stream: MediaStream | null): void;
+  /** setSinkId on `#media-player`; `null` where this browser cannot choose the speaker. */
+  readonly setSpeaker?: ((deviceId: string) => Promise<void>) | null;
 }
 
 /** A call as ringing and attention see it (src/view/ringer.ts, attention.ts); `null`: no call. */

@@ -1,9 +1,10 @@
 import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
 import { documentActivity$ } from './activity';
+import { devicesContent } from './devices-dialog';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'open-devices'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' } };
 type SimpleIntent = (typeof SIMPLE_INTENTS)[number];
@@ -23,6 +24,7 @@ function must<T extends HTMLElement>(doc: Document, id: string, type: new () => 
 export class View implements PeerView {
   readonly intents$: Observable<Intent>;
   readonly activity$: Observable<unknown>;
+  readonly setSpeaker: ((deviceId: string) => Promise<void>) | null;
   private readonly nav: HTMLElement;
   private readonly status: HTMLElement;
   private readonly menu: HTMLElement;
@@ -45,6 +47,8 @@ export class View implements PeerView {
     this.selfView = must(doc, 'self-view', HTMLVideoElement);
     this.nav = this.status.closest('nav') ?? this.status;
     this.activity$ = documentActivity$(doc);
+    const video = this.video;
+    this.setSpeaker = typeof video.setSinkId === 'function' ? (id) => video.setSinkId(id) : null;
 
     const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click')).pipe(
       map((e) => (e.target instanceof Element ? e.target.closest<HTMLElement>('[data-intent]') : null)),
@@ -77,7 +81,12 @@ export class View implements PeerView {
       map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
       filter((i): i is Intent => i !== null),
     );
-    this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$);
+    const devices$ = fromEvent<Event>(this.modalContent, 'change').pipe(
+      map((e) => e.target),
+      filter((t): t is HTMLSelectElement => t instanceof HTMLSelectElement && (t.name === 'mic' || t.name === 'speaker')),
+      map((t): Intent => ({ kind: 'choose-device', role: t.name === 'mic' ? 'mic' : 'speaker', deviceId: t.value })),
+    );
+    this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$, devices$);
   }
 
   setStatus(text: string): void {
@@ -100,6 +109,13 @@ export class View implements PeerView {
       this.modalContent.replaceChildren(
         this.el('header', {}, this.el('h3', { text: `${dialog.name} is calling` })),
         this.el('footer', {}, this.button('Accept', 'accept', 'success'), this.button('Decline', 'decline', 'error')),
+      );
+    } else if (dialog.kind === 'devices') {
+      this.modalContent.dataset.closable = 'true';
+      this.modalContent.replaceChildren(
+        this.el('header', {}, this.el('h3', { text: 'Devices' })),
+        devicesContent(this.doc, dialog),
+        this.el('footer', {}, this.button('Done', 'close-dialog', 'pseudo')),
       );
     } else {
       this.modalContent.dataset.closable = 'true';
@@ -155,6 +171,7 @@ export class View implements PeerView {
 
   private control(c: Control): HTMLButtonElement {
     if (c.kind === 'hangup') return this.button('Hang up', 'hangup', 'error');
+    if (c.kind === 'devices') return this.button('Devices', 'open-devices', 'pseudo');
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute (M)' : 'Unmute (M)') : c.on ? 'Camera off (V)' : 'Camera on (V)', c.kind, c.on ? 'pseudo' : 'warning');
     // Pressed = the thing is turned off (muted / camera off): the label says what a press does.
