@@ -66,7 +66,7 @@ scenario('390 × 844: the incoming dialog is answered, every control visible ove
       return { text: b.textContent, w: r.width, h: r.height, inside: r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight };
     }),
   );
-  expect(boxes.map((b) => b.text)).toEqual(['Mute (M)', 'Camera off (V)', 'Hang up']);
+  expect(boxes.map((b) => b.text)).toEqual(['Mute (M)', 'Camera off (V)', 'Devices', 'Hang up']);
   for (const b of boxes) expect(b).toMatchObject({ inside: true, w: expect.any(Number) as number });
   expect(Math.min(...boxes.flatMap((b) => [b.w, b.h]))).toBeGreaterThanOrEqual(44);
   await screenshot(alice, 'call-phone');
