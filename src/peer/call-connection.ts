@@ -1,6 +1,6 @@
 import { EMPTY, NEVER, catchError, defer, finalize, ignoreElements, map, merge, mergeMap, of, tap, type Observable } from 'rxjs';
 import type { AudioChoice } from '../rtc/audio-devices';
-import { callAudio$, type AudioIo } from '../rtc/call-audio';
+import { browserAudio, callAudio$, type AudioDevices } from '../rtc/call-audio';
 import { RtcError, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
 import type { VertoClient } from '../verto/client-types';
 import type { PeerView } from '../view/ui-types';
@@ -12,7 +12,7 @@ export interface CallConnectionDeps extends IceOptions {
   readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView' | 'setSpeaker'>>;
   readonly callMedia: CallMedia;
   /** navigator.mediaDevices, for choosing the microphone and speaker mid-call; absent: no choice. */
-  readonly mediaDevices?: AudioIo['devices'];
+  readonly mediaDevices?: AudioDevices;
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
@@ -60,7 +60,7 @@ export function callConnection$(
             ),
             e.replaceTrack === undefined || devices === undefined
               ? EMPTY
-              : callAudio$(e.stream, e.replaceTrack, audio$, { devices, setSpeaker: deps.view.setSpeaker ?? null }).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),
+              : callAudio$(e.stream, e.replaceTrack, audio$, browserAudio(devices, deps.view.setSpeaker ?? null)).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),
           );
         case 'remote':
           deps.view.setVideo({ stream: e.stream, fit: 'contain', muted: false });

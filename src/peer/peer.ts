@@ -23,7 +23,7 @@ import {
   type Observable,
 } from 'rxjs';
 import { saveAudioChoice, type AudioChoice } from '../rtc/audio-devices';
-import type { AudioIo } from '../rtc/call-audio';
+import type { AudioDevices } from '../rtc/call-audio';
 import type { CallMedia, IceOptions, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
@@ -58,7 +58,7 @@ export interface PeerDeps extends IceOptions {
   /** The microphone and speaker chosen in an earlier call (`loadAudioChoice`); kept in `names`' store. */
   readonly audio?: AudioChoice;
   /** navigator.mediaDevices: the microphone and speaker can be chosen mid-call; absent: not. */
-  readonly mediaDevices?: AudioIo['devices'];
+  readonly mediaDevices?: AudioDevices;
 }
 
 

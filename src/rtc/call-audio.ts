@@ -1,12 +1,15 @@
-import { EMPTY, Observable, catchError, combineLatest, concatMap, defer, expand, filter, from, fromEvent, map, merge, of, shareReplay, skip, startWith, switchMap, take, type ObservableInput } from 'rxjs';
+import { EMPTY, Observable, catchError, combineLatest, concatMap, defer, expand, filter, fromEvent, map, merge, of, shareReplay, skip, startWith, switchMap, take } from 'rxjs';
 import { deviceOptions, nextDevice, pickDevice, type AudioChoice, type AudioRole, type DeviceInfo, type DeviceOption } from './audio-devices';
 import type { PeerPort } from './peer-port';
 
-/** The browser, as a call's device choice uses it (navigator.mediaDevices and the player's setSinkId). */
+/** The browser, as a call's device choice uses it; Observables, so a test runs it in virtual time. */
 export interface AudioIo {
-  readonly devices: Pick<MediaDevices, 'enumerateDevices' | 'getUserMedia' | 'addEventListener' | 'removeEventListener'>;
+  readonly list: () => Observable<readonly DeviceInfo[]>;
+  readonly changes$: Observable<unknown>;
+  /** A stream of that microphone ('' the default), once; one the browser delivers after unsubscribing is stopped. */
+  readonly openMic: (id: string) => Observable<MediaStream>;
   /** setSinkId on the call's player; `null` where this browser cannot choose the speaker. */
-  readonly setSpeaker: ((deviceId: string) => Promise<void>) | null;
+  readonly setSpeaker: ((id: string) => Observable<unknown>) | null;
 }
 
 /** What the device choice tells the call: the devices and those in use, or trouble with one. */
@@ -15,32 +18,39 @@ export type CallAudioEvent =
   /** `lost`: the device in use went away and the default took over; else switching to the chosen one failed and the old one stays. */
   | { readonly kind: 'device-trouble'; readonly role: AudioRole; readonly lost: boolean };
 
-/** The microphone in use: its track, the device it came from, and the device last gone for (it may have failed). */
+/** The microphone in use: its track, and the device last gone for (it may have failed). */
 interface Mic {
   readonly track: MediaStreamTrack | undefined;
-  readonly id: string;
   readonly target: string;
   /** After a failure only a change of devices or choice tries again (no retry loop). */
   readonly failed: boolean;
 }
 
-/** A microphone track of one device ('' the default); a track delivered after unsubscribing is stopped. */
-function openMic(io: AudioIo, id: string): Observable<MediaStreamTrack> {
-  return new Observable<MediaStreamTrack>((subscriber) => {
-    let done = false;
-    io.devices.getUserMedia({ audio: id === '' ? true : { deviceId: { exact: id } } }).then(
-      (stream) => {
-        const [track] = stream.getAudioTracks();
-        if (done || track === undefined) return stream.getTracks().forEach((t) => t.stop());
-        subscriber.next(track);
-        subscriber.complete();
-      },
-      (error: unknown) => subscriber.error(error),
-    );
-    return () => {
-      done = true;
-    };
-  });
+/** The part of navigator.mediaDevices the device choice uses. */
+export type AudioDevices = Pick<MediaDevices, 'enumerateDevices' | 'getUserMedia' | 'addEventListener' | 'removeEventListener'>;
+
+/** `AudioIo` of navigator.mediaDevices and the player's setSinkId. */
+export function browserAudio(devices: AudioDevices, setSpeaker: ((id: string) => Promise<void>) | null): AudioIo {
+  return {
+    list: () => defer(() => devices.enumerateDevices()),
+    changes$: fromEvent(devices, 'devicechange'),
+    openMic: (id) =>
+      new Observable<MediaStream>((subscriber) => {
+        let done = false;
+        devices.getUserMedia({ audio: id === '' ? true : { deviceId: { exact: id } } }).then(
+          (stream) => {
+            if (done) return stream.getTracks().forEach((t) => t.stop());
+            subscriber.next(stream);
+            subscriber.complete();
+          },
+          (error: unknown) => subscriber.error(error),
+        );
+        return () => {
+          done = true;
+        };
+      }),
+    setSpeaker: setSpeaker && ((id) => defer(() => setSpeaker(id))),
+  };
 }
 
 /**
@@ -54,9 +64,9 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
   return defer(() => {
     const inUse = { mic: '', speaker: '' };
     let speakerTarget = '';
-    const lists$ = fromEvent(io.devices, 'devicechange').pipe(
+    const lists$ = io.changes$.pipe(
       startWith(null),
-      switchMap((): ObservableInput<readonly DeviceInfo[]> => io.devices.enumerateDevices().catch(() => [])),
+      switchMap(() => io.list().pipe(catchError(() => of([])))),
       shareReplay({ bufferSize: 1, refCount: true }),
     );
     const now$ = combineLatest([choice$, lists$]);
@@ -68,12 +78,16 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
     });
 
     const moveMic = (mic: Mic, list: readonly DeviceInfo[], move: { id: string; lost: boolean }): Observable<[Mic, CallAudioEvent[]]> =>
-      openMic(io, move.id).pipe(
+      io.openMic(move.id).pipe(
+        map((opened) => opened.getAudioTracks()[0]),
         concatMap((track) => {
+          if (track === undefined) throw new Error('no microphone track');
           track.enabled = mic.track?.enabled ?? true; // a muted microphone stays muted
+          stream.addTrack(track); // held by the stream from now on: its owner stops it when the call ends
           return replaceTrack('audio', track).pipe(
             map(() => track),
             catchError((error: unknown) => {
+              stream.removeTrack(track);
               track.stop();
               throw error;
             }),
@@ -85,10 +99,9 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
             stream.removeTrack(mic.track);
             mic.track.stop();
           }
-          stream.addTrack(track);
           inUse.mic = move.id;
           const told: CallAudioEvent[] = move.lost ? [{ kind: 'device-trouble', role: 'mic', lost: true }] : [];
-          return [{ track, id: move.id, target: move.id, failed: false }, [...told, snapshot(list)]];
+          return [{ track, target: move.id, failed: false }, [...told, snapshot(list)]];
         }),
         catchError(() => of<[Mic, CallAudioEvent[]]>([{ ...mic, target: move.id, failed: true }, [{ kind: 'device-trouble', role: 'mic', lost: false }, snapshot(list)]])),
       );
@@ -108,7 +121,7 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
       map(([choice, list]): [Mic, CallAudioEvent[]] => {
         const id = pickDevice(list, 'mic', choice.mic);
         inUse.mic = id;
-        return [{ track: stream.getAudioTracks()[0], id, target: id, failed: false }, [snapshot(list)]];
+        return [{ track: stream.getAudioTracks()[0], target: id, failed: false }, [snapshot(list)]];
       }),
       expand(micStep),
       concatMap(([, events]) => events),
@@ -121,7 +134,7 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
           const move = nextDevice(list, 'speaker', choice.speaker, speakerTarget, true);
           if (move === null) return EMPTY;
           speakerTarget = move.id;
-          return from(setSpeaker(move.id)).pipe(
+          return setSpeaker(move.id).pipe(
             map((): CallAudioEvent[] => {
               inUse.speaker = move.id;
               return move.lost ? [{ kind: 'device-trouble', role: 'speaker', lost: true }, snapshot(list)] : [snapshot(list)];
@@ -134,7 +147,7 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
     // Device list changes that move nothing still reach the dialog.
     const listed$ = lists$.pipe(skip(1), map(snapshot));
     const reset$ = new Observable<never>(() => () => {
-      if (inUse.speaker !== '') void setSpeaker?.('').catch(() => undefined);
+      if (inUse.speaker !== '') setSpeaker?.('').subscribe({ error: () => undefined });
     });
     return merge(reset$, mic$, speaker$, listed$);
   });
