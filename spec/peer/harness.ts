@@ -73,6 +73,9 @@ export interface Sources {
   readonly clock?: (t: number) => number;
   /** The Peer's ringing/attention edge (src/view/ringer.ts, attention.ts), if the test wants one. */
   readonly alerts?: PeerDeps['alerts'];
+  /** Devices for choosing the microphone and speaker (the local media then offers replaceTrack), and the choice remembered. */
+  readonly mediaDevices?: PeerDeps['mediaDevices'];
+  readonly audio?: PeerDeps['audio'];
 }
 
 /** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
@@ -124,8 +127,8 @@ export function runHarness(m: RunContext, src: Sources) {
       const track = (kind: string) => ({ kind, set enabled(on: boolean) { record(`track ${tag} ${kind} ${on ? "on" : "off"}`); } });
       const [audio, video] = [track('audio'), track('video')];
       const stream = { id: `${tag}-stream`, getVideoTracks: () => [video], getAudioTracks: () => [audio] } as unknown as MediaStream;
-      record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
-      const local: CallMediaEvent = { kind: 'local', stream };
+      record(`${tag} created ${options.polite ? 'polite' : 'impolite'}${options.mic ? ` mic ${options.mic}` : ''}`);
+      const local: CallMediaEvent = { kind: 'local', stream, replaceTrack: () => of(undefined) };
       const local$: Observable<CallMediaEvent> = script.mediaError
         ? script.media ? m.cold(script.media, {}, script.mediaError) : throwError(() => script.mediaError)
         : script.media ? m.cold(script.media, { m: local }) : of(local);
@@ -154,6 +157,8 @@ export function runHarness(m: RunContext, src: Sources) {
     random: () => 0, // keepalive every 40 s
     ...(src.clock ? { now: () => src.clock!(m.scheduler.now()) } : {}),
     ...(src.alerts ? { alerts: src.alerts } : {}),
+    ...(src.mediaDevices ? { mediaDevices: src.mediaDevices } : {}),
+    ...(src.audio ? { audio: src.audio } : {}),
   };
   const subject = new Subject<void>();
   m.scheduler.schedule(() => {

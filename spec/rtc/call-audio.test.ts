@@ -1,5 +1,5 @@
 // The call's microphone and speaker against a fake browser in virtual time (1 frame = 1 ms).
-import { defer, of, startWith, tap, throwError, type Observable } from 'rxjs';
+import { defer, firstValueFrom, of, startWith, tap, throwError, type Observable } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import type { Context } from 'rxjs-marbles';
 import type { AudioChoice, DeviceInfo } from '../../src/rtc/audio-devices';
@@ -51,6 +51,7 @@ interface Script {
   /** Times when the microphone in use ends by itself. */
   readonly ends?: readonly number[];
   readonly muted?: boolean;
+  readonly failReplace?: boolean;
 }
 
 /** Runs callAudio$ over one stream; returns what happened, each with its virtual time. */
@@ -92,7 +93,7 @@ function run(m: Context, script: Script, until = 100) {
   const replaceTrack = (kind: 'audio' | 'video', track: MediaStreamTrack | null) => {
     const t = track as unknown as Track;
     at(`replace ${kind} ${t.label}${t.enabled ? '' : ' (muted)'}`);
-    return m.cold('-r|', { r: undefined as void });
+    return script.failReplace ? m.cold<void>('-#', {}, new Error('InvalidStateError')) : m.cold('-r|', { r: undefined as void });
   };
   for (const t of script.ends ?? []) {
     m.scheduler.schedule(() => {
@@ -141,6 +142,12 @@ describe('callAudio$', () => {
     const r = run(m, { lists: [[0, ALL], [50, [...ALL, mic('other')]]], choices: [[0, choice('')], [10, choice('headset')], [60, choice('other')]], failOpen: ['headset'] });
     expect(r.log).toEqual(['0 devices default / default', '10 open headset', '10 mic failed', '10 devices default / default', '50 devices default / default', '60 open other', '61 replace audio other', '62 devices other / default']);
     expect(r.stream.tracks.map((t) => t.label)).toEqual(['other']);
+  }));
+
+  it('a sender that refuses the track: told, the new track stopped and out of the stream, the old one stays', marbles((m) => {
+    const r = run(m, { lists: [[0, ALL]], choices: [[0, choice('')], [10, choice('headset')]], failReplace: true });
+    expect(r.log).toEqual(['0 devices default / default', '10 open headset', '11 replace audio headset', '12 mic failed', '12 devices default / default']);
+    expect(r.stream.tracks).toEqual([r.first]);
   }));
 
   it('the default cannot be opened again after its track ended: told once, no retry loop', marbles((m) => {
@@ -199,6 +206,11 @@ describe('browserAudio', () => {
     expect(got).toHaveLength(1);
     expect(f.requests).toEqual([{ audio: { deviceId: { exact: 'headset' } } }, { audio: true }]);
     expect(io.setSpeaker).toBeNull();
+  });
+
+  it('a refused microphone is an error of its Observable', async () => {
+    const devices = Object.assign(new EventTarget(), { getUserMedia: () => Promise.reject(new Error('NotAllowedError')) });
+    await expect(firstValueFrom(browserAudio(devices as unknown as MediaDevices, null).openMic('x'))).rejects.toThrow('NotAllowedError');
   });
 
   it('lists the devices and sets the speaker through the given function', async () => {
