@@ -78,6 +78,15 @@ describe('Devices dialog (View, jsdom)', () => {
     expect(content.querySelectorAll('select')).toHaveLength(1);
     sub.unsubscribe();
   });
+
+  it('where the browser has setSinkId, the speaker is set on #media-player', async () => {
+    document.documentElement.innerHTML = new DOMParser().parseFromString(page, 'text/html').documentElement.innerHTML;
+    const sinks: string[] = [];
+    const video = document.getElementById('media-player') as HTMLVideoElement;
+    Object.assign(video, { setSinkId: (id: string) => Promise.resolve(void sinks.push(id)) });
+    await new View(document).setSpeaker?.('usb');
+    expect(sinks).toEqual(['usb']);
+  });
 });
 
 describe('Devices in the Peer (virtual time)', () => {
@@ -105,7 +114,7 @@ describe('callConnection$ with devices', () => {
     const events = await firstValueFrom(
       callConnection$({ callId: 'c1', peerId: 'bo', polite: true, mic: 'usb' }, NEVER, NEVER, {
         client: { send: () => undefined },
-        view: { setVideo: () => undefined },
+        view: { setVideo: () => undefined, setSpeaker: () => Promise.resolve() },
         iceServers: [],
         mediaDevices: mediaDevices as unknown as MediaDevices,
         callMedia: (o) => {
@@ -117,7 +126,7 @@ describe('callConnection$ with devices', () => {
     expect(options[0].mic).toBe('usb');
     expect(events).toEqual([
       { kind: 'media-ready', callId: 'c1', audioOnly: true },
-      { kind: 'call-audio', callId: 'c1', event: { kind: 'devices', mics: [{ id: 'usb', label: 'USB' }], speakers: null, mic: 'usb', speaker: '' } },
+      { kind: 'call-audio', callId: 'c1', event: { kind: 'devices', mics: [{ id: 'usb', label: 'USB' }], speakers: [], mic: 'usb', speaker: '' } },
     ]);
   });
 });

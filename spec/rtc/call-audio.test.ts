@@ -1,5 +1,7 @@
 // The call's microphone and speaker against a fake browser in virtual time (1 frame = 1 ms).
-import { defer, firstValueFrom, of, startWith, tap, throwError, type Observable } from 'rxjs';
+import { NEVER, defer, filter, firstValueFrom, of, startWith, tap, throwError, type Observable } from 'rxjs';
+import { callMedia$ } from '../../src/rtc/call-media';
+import { quietPort } from './quiet-port';
 import { marbles } from 'rxjs-marbles/jest';
 import type { Context } from 'rxjs-marbles';
 import type { AudioChoice, DeviceInfo } from '../../src/rtc/audio-devices';
@@ -174,6 +176,19 @@ describe('callAudio$', () => {
     const n = run(m, { lists: [[0, ALL]], choices: [[0, choice('', 'usb')]], speaker: false });
     expect(n.log).toEqual(['0 devices default / default (no speakers)']);
   }));
+});
+
+describe('callMedia$ local event', () => {
+  it('carries the port\'s replaceTrack, for the device choice', async () => {
+    const calls: string[] = [];
+    const stream = new Stream(new Track('initial')) as unknown as MediaStream;
+    const port = quietPort({ replaceTrack: (kind) => of(void calls.push(kind)) });
+    const local = await firstValueFrom(
+      callMedia$({ polite: true, iceServers: [] }, NEVER, NEVER, { localMedia: () => of(stream), createPort: () => port, log: () => undefined }).pipe(filter((e) => e.kind === 'local')),
+    );
+    await firstValueFrom(local.replaceTrack?.('audio', null) ?? of(undefined));
+    expect(calls).toEqual(['audio']);
+  });
 });
 
 describe('browserAudio', () => {

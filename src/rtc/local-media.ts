@@ -43,7 +43,7 @@ async function getMedia(devices: MediaDevicesLike, mic: string | undefined): Pro
     if (!(kinds.video && kinds.audio && cameraTrouble.has(errorName(error)))) throw mediaFailure(error);
   }
   try {
-    return await devices.getUserMedia({ audio: audio || true, video: false });
+    return await devices.getUserMedia({ audio, video: false });
   } catch (error: unknown) {
     throw mediaFailure(error);
   }
