@@ -1,5 +1,6 @@
 import type { PeerPage } from './support/peer-page';
-import { useSuite, type TestRun } from './support/session';
+import { inCall } from './support/in-call';
+import { useSuite } from './support/session';
 
 const { scenario } = useSuite();
 
@@ -7,21 +8,6 @@ const { scenario } = useSuite();
 const screenshot = async (p: PeerPage, name: string): Promise<void> => {
   if (process.env.SCREENSHOTS) await p.page.screenshot({ path: `docs/screenshots/${name}.png` });
 };
-
-/** Alice (at `width` × `height`) calls Bob, Bob accepts; both in the call. */
-async function inCall(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage }> {
-  const [a, b] = await Promise.all([
-    run.open('alice', { name: 'Alice' }),
-    run.open('bob', { name: 'Bob' }),
-  ]);
-  const [alice, bob] = [a.peer, b.peer];
-  await Promise.all([alice.waitForPeer('Bob'), bob.waitForPeer('Alice')]);
-  await alice.call('Bob');
-  await bob.waitForDialog('Alice is calling');
-  await bob.accept();
-  await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
-  return { alice, bob };
-}
 
 /** Whether the page's local (sent) tracks of a kind are enabled, from its own stream on #media-player's sibling state. */
 const localEnabled = (p: PeerPage, kind: 'audio' | 'video') =>

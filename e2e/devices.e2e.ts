@@ -1,6 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import type { PeerPage } from './support/peer-page';
-import { useSuite, type TestRun } from './support/session';
+import { inCall } from './support/in-call';
+import { useSuite } from './support/session';
 import { until } from './support/wait';
 
 const { scenario } = useSuite();
@@ -59,22 +60,8 @@ const audioPackets = (p: PeerPage) =>
     return n;
   });
 
-async function inCall(run: TestRun): Promise<{ alice: PeerPage; bob: PeerPage }> {
-  const [a, b] = await Promise.all([
-    run.open('alice', { name: 'Alice', routes: (context: BrowserContext) => context.addInitScript(installDeviceHooks) }),
-    run.open('bob', { name: 'Bob', routes: (context: BrowserContext) => context.addInitScript(installDeviceHooks) }),
-  ]);
-  const [alice, bob] = [a.peer, b.peer];
-  await Promise.all([alice.waitForPeer('Bob'), bob.waitForPeer('Alice')]);
-  await alice.call('Bob');
-  await bob.waitForDialog('Alice is calling');
-  await bob.accept();
-  await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
-  return { alice, bob };
-}
-
 scenario('Devices: the second microphone replaces the sent track with no new offer, Bob still hears; unplugged, the default takes over and the status says so', async (run) => {
-  const { alice, bob } = await inCall(run);
+  const { alice, bob } = await inCall(run, { routes: (context: BrowserContext) => context.addInitScript(installDeviceHooks) });
   const before = await sent(alice);
   expect(before).toMatchObject({ label: 'Fake Default Audio Input', live: true });
 
