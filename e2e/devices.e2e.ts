@@ -62,7 +62,7 @@ const audioPackets = (p: PeerPage) =>
 
 scenario('Devices: the second microphone replaces the sent track with no new offer, Bob still hears; unplugged, the default takes over and the status says so', async (run) => {
   const { alice, bob } = await inCall(run, { routes: (context: BrowserContext) => context.addInitScript(installDeviceHooks) });
-  const before = await sent(alice);
+  const [before, bobBefore] = await Promise.all([sent(alice), sent(bob)]);
   expect(before).toMatchObject({ label: 'Fake Default Audio Input', live: true });
 
   await alice.page.locator('#call-controls').getByRole('button', { name: 'Devices' }).click();
@@ -75,7 +75,8 @@ scenario('Devices: the second microphone replaces the sent track with no new off
   // Bob's audio keeps arriving from the new track.
   const packets = await audioPackets(bob);
   await until(() => audioPackets(bob), (n) => n > packets + 50, { timeout: 15_000, what: 'audio packets still arriving at Bob' });
-  expect((await sent(alice)).offers).toBe(before.offers); // replaceTrack: no renegotiation
+  // replaceTrack: no renegotiation, from either side.
+  expect([(await sent(alice)).offers, (await sent(bob)).offers]).toEqual([before.offers, bobBefore.offers]);
   expect(await alice.page.evaluate(() => localStorage.getItem('verto-peer.audio'))).toContain(String(second));
 
   // The speaker, where setSinkId exists (it does in Chromium).
@@ -93,5 +94,6 @@ scenario('Devices: the second microphone replaces the sent track with no new off
   await alice.waitForStatus(/^In a call with Bob — Your microphone was disconnected — now using the default microphone$/);
   await until(() => sent(alice), (s) => s.label === 'Fake Default Audio Input' && s.live && !s.enabled, { timeout: 10_000, what: 'the default microphone, muted, on the sender' });
   expect((await sent(alice)).offers).toBe(before.offers);
+  expect((await sent(bob)).offers).toBe(bobBefore.offers);
   await expect(alice.page.locator('#call-controls').getByRole('button', { name: 'Unmute (M)' }).isVisible()).resolves.toBe(true);
 });

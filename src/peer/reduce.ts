@@ -345,7 +345,10 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);
       const a = e.event;
-      if (a.kind === 'devices') return same({ ...s, call: { ...call, devices: { mics: a.mics, speakers: a.speakers, mic: a.mic, speaker: a.speaker } } });
+      if (a.kind === 'devices') {
+        const { kind: _, ...devices } = a;
+        return same({ ...s, call: { ...call, devices } });
+      }
       return same({ ...s, notice: { text: deviceTrouble(a.role, a.lost), until: at + NOTICE_MS, callId: call.callId } });
     }
     case 'rtc-error': {

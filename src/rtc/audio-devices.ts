@@ -43,9 +43,9 @@ export const AUDIO_KEY = 'verto-peer.audio';
 /** The choice remembered from an earlier call; anything unreadable is the default. */
 export function loadAudioChoice(store: Pick<Storage, 'getItem'>): AudioChoice {
   try {
-    const v: unknown = JSON.parse(store.getItem(AUDIO_KEY) ?? '{}');
-    const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-    return { mic: typeof o.mic === 'string' ? o.mic : '', speaker: typeof o.speaker === 'string' ? o.speaker : '' };
+    const o: unknown = JSON.parse(store.getItem(AUDIO_KEY) ?? '{}');
+    const id = (v: unknown) => (typeof v === 'string' ? v : '');
+    return o instanceof Object ? { mic: id((o as Partial<Record<AudioRole, unknown>>).mic), speaker: id((o as Partial<Record<AudioRole, unknown>>).speaker) } : DEFAULT_AUDIO;
   } catch {
     return DEFAULT_AUDIO; // disabled storage, or not JSON
   }
