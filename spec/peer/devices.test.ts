@@ -70,6 +70,7 @@ describe('Devices dialog (View, jsdom)', () => {
     expect(Array.from(mics.options).map((o) => [o.value, o.text, o.selected])).toEqual([['m1', 'Headset <b>', false], ['m2', 'Microphone 2', true]]);
     expect(content.querySelector('b')).toBeNull();
     expect(speakers.name).toBe('speaker');
+    mics.dispatchEvent(new KeyboardEvent('keydown', { key: 'm', bubbles: true })); // type-ahead in the select, not Mute
     mics.value = 'm1';
     mics.dispatchEvent(new Event('change', { bubbles: true }));
     content.querySelector<HTMLButtonElement>('footer button')?.click();

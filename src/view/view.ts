@@ -77,7 +77,8 @@ export class View implements PeerView {
     );
     const dismissals$ = merge(escapes$, overlay$).pipe(map((): Intent => ({ kind: 'close-dialog' })));
     const shortcuts$ = fromEvent<KeyboardEvent>(doc, 'keydown').pipe(
-      filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement) && this.controls.childElementCount > 0),
+      // A select's type-ahead (the Devices dialog) is no shortcut either.
+      filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) && this.controls.childElementCount > 0),
       map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
       filter((i): i is Intent => i !== null),
     );
