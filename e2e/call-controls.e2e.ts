@@ -100,7 +100,7 @@ scenario('390 × 844: the incoming dialog is answered, every control visible ove
   await alice.page.locator('#modal-content').getByRole('button', { name: 'Accept' }).tap();
   await Promise.all([alice.waitForStatus(/^In a call with Bob$/), bob.waitForStatus(/^In a call with Alice$/)]);
   const boxes = await controlBoxes(alice, '#call-controls button, #self-view-toggle');
-  expect(boxes.map((b) => b.text)).toEqual(['Hide self-view', 'Mute (M)', 'Camera off (V)', 'Share screen (S)', 'Verify', 'Hang up']); // an emulated phone still has getDisplayMedia
+  expect(boxes.map((b) => b.text)).toEqual(['Hide self-view', 'Mute (M)', 'Camera off (V)', 'Share screen (S)', 'Devices', 'Verify', 'Hang up']); // an emulated phone still has getDisplayMedia
   for (const b of boxes) expect(b).toMatchObject({ inside: true, w: expect.any(Number) as number });
   expect(Math.min(...boxes.flatMap((b) => [b.w, b.h]))).toBeGreaterThanOrEqual(44);
   expect(Math.min(...boxes.slice(1).map((b) => b.icon))).toBeGreaterThanOrEqual(16);

@@ -7,6 +7,7 @@ import { readConfig } from './config';
 import { consoleLogger } from './log';
 import { loadName, type NameStore } from './peer/display-name';
 import { runPeer } from './peer/peer';
+import { loadAudioChoice } from './rtc/audio-devices';
 import { callMedia$ } from './rtc/call-media';
 import { createVertoClient } from './verto/client';
 import { bareId } from './verto/inbound';
@@ -73,6 +74,8 @@ export function start(win: Window): Subscription | null {
     random,
     log: (message, detail) => peerLog.debug(message, detail ?? ''),
     alerts: pageAlerts(win),
+    audio: loadAudioChoice(names),
+    mediaDevices: win.navigator.mediaDevices,
   }).subscribe({ error: (error: unknown) => showError(doc, `it stopped unexpectedly (${String(error)})`) });
   win.addEventListener('pagehide', () => subscription.unsubscribe(), { once: true });
   // Back from the back/forward cache the Peer is gone (pagehide ended it): start afresh.

@@ -81,6 +81,9 @@ export interface Sources {
   readonly camera?: string;
   readonly display?: string;
   readonly videoError?: unknown;
+  /** Devices for choosing the microphone and speaker (the local media then offers replaceTrack), and the choice remembered. */
+  readonly mediaDevices?: PeerDeps['mediaDevices'];
+  readonly audio?: PeerDeps['audio'];
 }
 
 /** Runs one Peer against a fake client, view and connection factory, recording every effect with its virtual time. */
@@ -143,7 +146,7 @@ export function runHarness(m: RunContext, src: Sources) {
       const [audio, video] = [track('audio'), track('video')];
       const fake = { id: `${tag}-stream`, getVideoTracks: () => (script.audioOnly ? [] : [video]), getAudioTracks: () => [audio] } as unknown as MediaStream;
       const stream = script.audioOnly ? markAudioOnly(fake, script.audioOnly) : fake;
-      record(`${tag} created ${options.polite ? 'polite' : 'impolite'}`);
+      record(`${tag} created ${options.polite ? 'polite' : 'impolite'}${options.mic ? ` mic ${options.mic}` : ''}`);
       const replaceTrack = (kind: string, t: MediaStreamTrack | null) => defer(() => {
         record(`replace ${tag} ${kind} ${t?.id ?? 'none'}`);
         return of(undefined);
@@ -188,6 +191,8 @@ export function runHarness(m: RunContext, src: Sources) {
     random: () => 0, // keepalive every 40 s
     ...(src.clock ? { now: () => src.clock!(m.scheduler.now()) } : {}),
     ...(src.alerts ? { alerts: src.alerts } : {}),
+    ...(src.mediaDevices ? { mediaDevices: src.mediaDevices } : {}),
+    ...(src.audio ? { audio: src.audio } : {}),
     video: { camera: () => fakeVideo('camera', src.camera ?? 't'), display: () => fakeVideo('screen', src.display ?? '#') },
     streamOf: (t) => ({ id: `stream-of-${t.id}` }) as unknown as MediaStream,
   };

@@ -69,6 +69,12 @@ describe('local media', () => {
     expect(devices.requests).toHaveLength(2);
   });
 
+  it('the remembered microphone is asked for as `ideal` (a missing one falls back to the default), in the audio-only retry too', async () => {
+    const devices = new FakeMediaDevices({ rejectWith: 'NotReadableError', rejectVideoOnly: true });
+    await firstValueFrom(acquireLocalMedia(devices, 'headset'));
+    expect(devices.requests).toEqual([{ audio: { deviceId: 'headset' }, video: true }, { audio: { deviceId: 'headset' }, video: false }]);
+  });
+
   it('no microphone: video only', async () => {
     const { media } = initWith({ microphones: 0 });
     expect(kinds(await media)).toEqual(['video']);

@@ -1,4 +1,6 @@
-import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, finalize, first, ignoreElements, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, finalize, first, ignoreElements, map, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import type { AudioChoice } from '../rtc/audio-devices';
+import { browserAudio, callAudio$, type AudioDevices } from '../rtc/call-audio';
 import { RtcError, type AudioOnlyReason, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
 import { audioOnlyReason } from '../rtc/local-media';
 import { browserVideo, videoSender$, type VideoSenderDeps, type VideoSenderEvent } from '../rtc/video-sender';
@@ -9,16 +11,18 @@ import type { Call, LocalChoice, PeerEvent } from './peer-state';
 
 export interface CallConnectionDeps extends IceOptions {
   readonly client: Pick<VertoClient, 'send'>;
-  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView'>>;
+  readonly view: Pick<PeerView, 'setVideo'> & Partial<Pick<PeerView, 'setSelfView' | 'setSpeaker'>>;
   readonly callMedia: CallMedia;
   /** A fresh camera and the screen picker for our video sender (default: the browser's, see `browserVideo`). */
   readonly video?: Pick<VideoSenderDeps, 'camera' | 'display'>;
   /** A stream around one track, for the self-view (default: `new MediaStream`). */
   readonly streamOf?: (track: MediaStreamTrack) => MediaStream;
+  /** navigator.mediaDevices, for choosing the microphone and speaker mid-call; absent: no choice. */
+  readonly mediaDevices?: AudioDevices;
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
-export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean };
+export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean; readonly mic?: string };
 
 const toFailure = (callId: string, error: unknown): PeerEvent => ({
   kind: 'rtc-error',
@@ -39,8 +43,11 @@ export function callConnection$(
   deps: CallConnectionDeps,
   /** The person's choice, current value first: a muted microphone's track is disabled (sends silence), the video sender follows camera and screen; `agreed`: see below. */
   flags$: Observable<LocalChoice> = NEVER,
+  /** The person's microphone and speaker choice, current value first (src/rtc/call-audio.ts follows it). */
+  audio$: Observable<AudioChoice> = NEVER,
 ): Observable<PeerEvent> {
-  const { callId, peerId, polite } = call;
+  const { callId, peerId, polite, mic } = call;
+  const devices = deps.mediaDevices;
   const send = (signal: Signal): void => deps.client.send(peerId, signalMessage(callId, signal));
   return defer(() => {
     let audioOnly: AudioOnlyReason | undefined; // this subscription's local media
@@ -57,7 +64,7 @@ export function callConnection$(
       showOwn(v.track === null ? null : streamOf(v.track));
       return EMPTY;
     };
-    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy }, remoteSignals$, signallingUp$).pipe(
+    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy, mic }, remoteSignals$, signallingUp$).pipe(
       mergeMap((e): Observable<PeerEvent> => {
         switch (e.kind) {
           case 'local': {
@@ -77,6 +84,9 @@ export function callConnection$(
               ),
               // An audio-only call has no video sender: nothing to turn on or share.
               camera === undefined ? EMPTY : videoSender$(flags$, camera, video).pipe(mergeMap(fromSender)),
+              devices === undefined
+                ? EMPTY
+                : callAudio$(e.stream, e.replaceTrack, audio$, browserAudio(devices, deps.view.setSpeaker ?? null)).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),
             );
           }
           case 'remote':

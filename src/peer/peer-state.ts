@@ -1,6 +1,8 @@
 import type { ClientStatus, JsonObject, PeerStatus, Presence } from '../verto/client-types';
 import type { AudioOnlyReason, ConnectionState, RtcFailure } from '../rtc/connection-types';
 import type { PoorReason } from '../rtc/call-stats';
+import { DEFAULT_AUDIO, type AudioChoice } from '../rtc/audio-devices';
+import type { CallAudioEvent } from '../rtc/call-audio';
 import type { Intent } from '../view/ui-types';
 import type { PeerMessage } from './peer-message';
 
@@ -61,6 +63,8 @@ export interface Call {
   readonly sharing?: boolean;
   /** Why our camera could not be turned back on; cleared by the next camera toggle. */
   readonly cameraFailed?: RtcFailure;
+  /** The microphones and speakers listed, and those in use (from src/rtc/call-audio.ts), for the Devices dialog. */
+  readonly devices?: Omit<Extract<CallAudioEvent, { kind: 'devices' }>, 'kind'>;
 }
 
 /** `screen`: sharing our screen is wanted (ours) or under way (theirs); absent in `media`: false. */
@@ -88,10 +92,14 @@ export interface PeerState {
   readonly clientAt: number;
   readonly peers: Readonly<Record<string, KnownPeer>>;
   readonly call: Call | null;
-  readonly notice: { readonly text: string; readonly until: number } | null;
+  /** `callId`: said during that call (a device trouble), not only after it. */
+  readonly notice: { readonly text: string; readonly until: number; readonly callId?: string } | null;
   readonly editingName: boolean;
   /** The person hid their own picture (`#self-view`): for this page, across calls. */
   readonly selfViewHidden: boolean;
+  /** The microphone and speaker the person chose (remembered for the next call), and whether the Devices dialog is open. */
+  readonly audio: AudioChoice;
+  readonly choosingDevices: boolean;
   readonly endedCalls: readonly string[];
 }
 
@@ -100,6 +108,7 @@ export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly message: JsonObject }
   | { readonly kind: 'publish'; readonly presence: Presence }
   | { readonly kind: 'save-name'; readonly name: string }
+  | { readonly kind: 'save-audio'; readonly audio: AudioChoice }
   | { readonly kind: 'disconnect' };
 
 /** Everything the reducer reacts to. */
@@ -118,6 +127,7 @@ export type PeerEvent =
   /** From the call's video sender: our screen went on it, or sharing ended other than by our button (src/rtc/video-sender.ts). */
   | { readonly kind: 'sharing'; readonly callId: string; readonly on: boolean }
   | { readonly kind: 'camera-failed'; readonly callId: string; readonly reason: RtcFailure }
+  | { readonly kind: 'call-audio'; readonly callId: string; readonly event: CallAudioEvent }
   /** Keepalive tick (40–50 s): refresh `available`, re-send an unanswered offer. */
   | { readonly kind: 'keepalive' }
   /** A deadline from `nextDeadline` passed. */
@@ -130,7 +140,7 @@ export interface Step {
   readonly effects: readonly Effect[];
 }
 
-export const initialState = (selfId: string, name: string): PeerState => ({
+export const initialState = (selfId: string, name: string, audio: AudioChoice = DEFAULT_AUDIO): PeerState => ({
   selfId,
   name,
   client: { kind: 'connecting', attempt: 0 },
@@ -140,6 +150,8 @@ export const initialState = (selfId: string, name: string): PeerState => ({
   notice: null,
   editingName: false,
   selfViewHidden: false,
+  audio,
+  choosingDevices: false,
   endedCalls: [],
 });
 

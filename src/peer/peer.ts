@@ -23,6 +23,8 @@ import {
   timer,
   type Observable,
 } from 'rxjs';
+import { saveAudioChoice, type AudioChoice } from '../rtc/audio-devices';
+import type { AudioDevices } from '../rtc/call-audio';
 import type { CallMedia, IceOptions, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
@@ -55,6 +57,10 @@ export interface PeerDeps extends IceOptions, Pick<CallConnectionDeps, 'video' |
   readonly log?: (message: string, detail?: unknown) => void;
   /** Ringing and hidden-tab attention for the call (src/view/ringer.ts, attention.ts); none when absent. */
   readonly alerts?: (alert$: Observable<CallAlert>) => Observable<unknown>;
+  /** The microphone and speaker chosen in an earlier call (`loadAudioChoice`); kept in `names`' store. */
+  readonly audio?: AudioChoice;
+  /** navigator.mediaDevices: the microphone and speaker can be chosen mid-call; absent: not. */
+  readonly mediaDevices?: AudioDevices;
 }
 
 
@@ -90,7 +96,7 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     const { client, view } = deps;
     const now = deps.now ?? (() => asyncScheduler.now());
     const log = deps.log ?? (() => undefined);
-    const initial: Step = { state: initialState(deps.selfId, deps.name), effects: [] };
+    const initial: Step = { state: initialState(deps.selfId, deps.name, deps.audio), effects: [] };
     let last = initial.state; // only for the leave at teardown, which must know the call being left
     // Events caused by our own effects (deadlines, connection); delivered asap so the reducer is never re-entered.
     const feedback = new Subject<PeerEvent>();
@@ -140,6 +146,8 @@ export function runPeer(deps: PeerDeps): Observable<never> {
           return client.publishPresence(effect.presence);
         case 'save-name':
           return saveName(deps.names, effect.name);
+        case 'save-audio':
+          return saveAudioChoice(deps.names, effect.audio);
         case 'disconnect':
           return client.disconnect();
       }
@@ -198,12 +206,14 @@ export function runPeer(deps: PeerDeps): Observable<never> {
     /** The person's microphone/camera choice for this call, current first (subscribed when its media is ready). */
     const flagsOf = (key: CallKey) =>
       defer(() => steps$.pipe(map((step) => step.state), startWith(last), map((st) => flagsOfState(st, key)), distinctUntilChanged(sameJson)));
+    /** The person's microphone and speaker choice, current first. */
+    const audioOf = defer(() => steps$.pipe(map((step) => step.state.audio), startWith(last.audio), distinctUntilChanged(sameJson)));
     // One call's media at a time: a new callId (or none) ends the previous one (switchMap).
     const connection$ = state$.pipe(
       distinctUntilChanged((a, b) => callKey(a.call)?.callId === callKey(b.call)?.callId),
       switchMap((s) => {
         const key = callKey(s.call);
-        return key === null ? EMPTY : callConnection$(key, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps, flagsOf(key));
+        return key === null ? EMPTY : callConnection$({ ...key, mic: s.audio.mic }, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps, flagsOf(key), audioOf);
       }),
     );
     // switchMap: only the earliest pending deadline matters. Every state re-arms it, even with the same

@@ -1,5 +1,6 @@
 import type { PeerStatus } from '../verto/client-types';
 import type { RtcFailure } from '../rtc/connection-types';
+import type { AudioRole } from '../rtc/audio-devices';
 import type { Intent } from '../view/ui-types';
 import { peerLabel, sanitizeName } from './display-name';
 import { defaultRecoveryTiming } from '../rtc/recovery';
@@ -99,6 +100,7 @@ function endCall(s: PeerState, at: number, how: Ending): Step {
     state: {
       ...s,
       call: null,
+      choosingDevices: false,
       notice: how.notice ? { text: how.notice, until: at + NOTICE_MS } : s.notice,
       endedCalls: [...s.endedCalls, call.callId].slice(-ENDED_MEMORY),
     },
@@ -211,7 +213,13 @@ function onIntent(s: PeerState, intent: Intent, at: number): Step {
     case 'edit-name':
       return same({ ...s, editingName: true });
     case 'close-dialog':
-      return same({ ...s, editingName: false, ...(call?.verifying ? { call: { ...call, verifying: false } } : {}) });
+      return same({ ...s, editingName: false, choosingDevices: false, ...(call?.verifying ? { call: { ...call, verifying: false } } : {}) });
+    case 'open-devices':
+      return same({ ...s, choosingDevices: call?.devices !== undefined });
+    case 'choose-device': {
+      const audio = { ...s.audio, [intent.role]: intent.deviceId };
+      return { state: { ...s, audio }, effects: [{ kind: 'save-audio', audio }] };
+    }
     case 'toggle-mic':
       return toggle(s, 'mic');
     case 'toggle-camera':
@@ -274,6 +282,12 @@ function failureNotice(reason: RtcFailure, who: string): string {
     default:
       return assertNever(reason);
   }
+}
+
+/** A device trouble of the call, in words (said with the call's status). */
+function deviceTrouble(role: AudioRole, lost: boolean): string {
+  const device = role === 'mic' ? 'microphone' : 'speaker';
+  return lost ? `Your ${device} was disconnected — now using the default ${device}` : `Could not switch the ${device} — still using the previous one`;
 }
 
 function onClock(s: PeerState, at: number): Step {
@@ -380,6 +394,16 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
     case 'sharing':
     case 'camera-failed':
       return onVideo(s, e);
+    case 'call-audio': {
+      const call = s.call?.callId === e.callId ? s.call : null;
+      if (call === null) return same(s);
+      const a = e.event;
+      if (a.kind === 'devices') {
+        const { kind: _, ...devices } = a;
+        return same({ ...s, call: { ...call, devices } });
+      }
+      return same({ ...s, notice: { text: deviceTrouble(a.role, a.lost), until: at + NOTICE_MS, callId: call.callId } });
+    }
     case 'rtc-error': {
       const call = s.call?.callId === e.callId ? s.call : null;
       if (call === null) return same(s);

@@ -46,7 +46,8 @@ export function statusText(s: PeerState, at: number = s.clientAt): string {
       : `Connecting to ${who}…`;
     // Said for the whole call: the person should know why the other side sees no picture.
     const audio = call.audioOnly && call.phase !== 'ringing' ? `${text} (audio only: ${AUDIO_ONLY_TEXT[call.audioOnly]})` : text;
-    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${ownVideoText(call)}${remoteText(who, call.remote)}` : audio;
+    const told = s.notice?.callId === call.callId ? ` — ${s.notice.text}` : ''; // a device trouble
+    const said = call.phase === 'connected' && !call.interrupted ? `${audio}${ownVideoText(call)}${remoteText(who, call.remote)}${told}` : `${audio}${told}`;
     return offline ? `${said} (${clientText(s.client, at, s.clientAt)})` : said;
   }
   // A notice says why a call just ended, even when that happened while the server was out of reach.
@@ -93,6 +94,8 @@ export function controls(s: PeerState): Control[] {
     { kind: 'toggle-mic', on: local.mic },
     { kind: 'toggle-camera', on: local.camera && !call.audioOnly, disabled: call.audioOnly !== undefined },
     { kind: 'toggle-screen', on: local.screen, disabled: call.audioOnly !== undefined },
+    // Once the call's media has listed its devices (src/rtc/call-audio.ts).
+    ...(call.devices ? [{ kind: 'devices' } as const] : []),
     ...(call.phase === 'connected' ? [{ kind: 'verify', verified: call.verified === true } as const] : []),
     { kind: 'hangup' },
   ];
@@ -128,6 +131,7 @@ export function dialog(s: PeerState): Dialog | null {
   if (s.call?.askAudioOnly) return { kind: 'camera-blocked' };
   if (s.editingName) return { kind: 'name-form', name: s.name };
   if (s.call?.verifying) return { kind: 'verify', name: s.call.peerName, words: s.call.sas === undefined ? 'reading' : (s.call.sas ?? 'unavailable') };
+  if (s.choosingDevices && s.call?.devices) return { kind: 'devices', ...s.call.devices };
   return null;
 }
 

@@ -47,6 +47,8 @@ export interface IceOptions {
 export interface CallMediaOptions extends IceOptions {
   /** Perfect negotiation role: the side that placed the call is polite and answers the other's first offer. */
   readonly polite: boolean;
+  /** The microphone to open (a deviceId; absent or '': the default); the default when it is not there. */
+  readonly mic?: string;
 }
 
 /** What a call's media tells the Peer, as values. */

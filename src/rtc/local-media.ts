@@ -46,13 +46,15 @@ async function inputKinds(devices: MediaDevicesLike): Promise<{ audio: boolean; 
   }
 }
 
-async function getMedia(devices: MediaDevicesLike): Promise<MediaStream> {
+async function getMedia(devices: MediaDevicesLike, mic: string | undefined): Promise<MediaStream> {
   const kinds = await inputKinds(devices);
+  // `ideal`, not `exact`: a remembered microphone that is gone falls back to the default.
+  const audio = kinds.audio && mic ? { deviceId: mic } : kinds.audio;
   if (!kinds.audio && !kinds.video) throw new RtcError('no-device');
   let reason: AudioOnlyReason = 'no-camera';
   if (kinds.video) {
     try {
-      return await devices.getUserMedia({ audio: kinds.audio, video: true });
+      return await devices.getUserMedia({ audio, video: true });
     } catch (error: unknown) {
       // A camera that is missing, busy or blocked should not stop a voice call. After a denial this is
       // one more request at most: it prompts only if the microphone was never answered for this site.
@@ -62,18 +64,18 @@ async function getMedia(devices: MediaDevicesLike): Promise<MediaStream> {
     }
   }
   try {
-    return markAudioOnly(await devices.getUserMedia({ audio: true, video: false }), reason);
+    return markAudioOnly(await devices.getUserMedia({ audio, video: false }), reason);
   } catch (error: unknown) {
     throw mediaFailure(error);
   }
 }
 
 /**
- * Camera and microphone (audio only without a usable camera, see `audioOnlyReason`), emitted once. Fails
+ * Camera and microphone (`mic`: that one where it is listed; audio only without a usable camera, see `audioOnlyReason`), emitted once. Fails
  * with RtcError `media-denied`, `no-device` or `device-busy`. Unsubscribing before the browser answers
  * stops the tracks it delivers later, so a cancelled call never leaves the camera on.
  */
-export function acquireLocalMedia(devices: MediaDevicesLike | undefined): Observable<MediaStream> {
+export function acquireLocalMedia(devices: MediaDevicesLike | undefined, mic?: string): Observable<MediaStream> {
   return new Observable<MediaStream>((subscriber) => {
     let cancelled = false;
     if (devices === undefined) {
@@ -81,7 +83,7 @@ export function acquireLocalMedia(devices: MediaDevicesLike | undefined): Observ
       subscriber.error(new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') }));
       return undefined;
     }
-    getMedia(devices).then(
+    getMedia(devices, mic).then(
       (stream) => {
         if (cancelled) {
           for (const track of stream.getTracks()) track.stop();

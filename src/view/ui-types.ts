@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { AudioRole, DeviceOption } from '../rtc/audio-devices';
 
 /** Plain data exchanged between the Peer and the View: what to draw, and what the person asked for. */
 
@@ -19,7 +20,10 @@ export type Dialog =
   /** The security words to compare with `name` (src/rtc/sas.ts), or why there are none. */
   | { readonly kind: 'verify'; readonly name: string; readonly words: readonly string[] | 'unavailable' | 'reading' }
   /** Our camera is blocked for this site: go on audio-only, or cancel the call. */
-  | { readonly kind: 'camera-blocked' };
+  | { readonly kind: 'camera-blocked' }
+
+  /** Microphone and speaker selects (`speakers: null`: this browser cannot choose one); ids '' or not listed: the first is shown. */
+  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly mic: string; readonly speaker: string };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =
@@ -39,9 +43,10 @@ export type Intent =
   | { readonly kind: 'verify-match' }
   | { readonly kind: 'verify-mismatch' }
   | { readonly kind: 'toggle-screen' }
-
   /** Go on with the microphone alone (the camera-blocked dialog). */
-  | { readonly kind: 'audio-only' };
+  | { readonly kind: 'audio-only' }
+  | { readonly kind: 'open-devices' }
+  | { readonly kind: 'choose-device'; readonly role: AudioRole; readonly deviceId: string };
 
 /** One button of `#call-controls` (a list, so more controls can join). */
 export type Control =
@@ -50,7 +55,8 @@ export type Control =
   | { readonly kind: 'verify'; readonly verified: boolean }
   /** `on`: our screen is shared (or the picker is open); shown only where the browser can share one. */
   | { readonly kind: 'toggle-screen'; readonly on: boolean; readonly disabled: boolean }
-  | { readonly kind: 'hangup' };
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'devices' };
 
 /** `#media-player`: a stream fitted to cover (idle preview) or contain on black (in a call); `null` shows the poster. */
 export type VideoSource = { readonly stream: MediaStream; readonly fit: 'cover' | 'contain'; readonly muted: boolean } | null;
@@ -75,6 +81,8 @@ export interface PeerView {
   setSelfViewHidden(hidden: boolean): void;
   /** How long the call has lasted, e.g. "3:07", next to the status (not in its live region); `null` outside a connected call. */
   setCallDuration(text: string | null): void;
+  /** setSinkId on `#media-player`; `null` where this browser cannot choose the speaker. */
+  readonly setSpeaker?: ((deviceId: string) => Promise<void>) | null;
 }
 
 /** A call as ringing and attention see it (src/view/ringer.ts, attention.ts); `null`: no call. */

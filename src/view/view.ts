@@ -1,10 +1,11 @@
 import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
 import { documentActivity$ } from './activity';
+import { devicesContent } from './devices-dialog';
 import { icon, type IconName } from './icons';
 import type { Control, Dialog, Intent, MenuItem, PeerView, VideoSource } from './ui-types';
 
 /** Intents a button can carry in `data-intent` without further data. */
-const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch', 'audio-only'] as const;
+const SIMPLE_INTENTS = ['accept', 'decline', 'cancel', 'hangup', 'edit-name', 'close-dialog', 'toggle-mic', 'toggle-camera', 'toggle-screen', 'toggle-self-view', 'verify', 'verify-match', 'verify-mismatch', 'audio-only', 'open-devices'] as const;
 /** Keyboard shortcuts of the in-call toggles (shown in their labels), outside text fields. */
 const SHORTCUTS: Readonly<Record<string, Intent>> = { m: { kind: 'toggle-mic' }, v: { kind: 'toggle-camera' }, s: { kind: 'toggle-screen' } };
 /** The icon of each in-call control by kind; a toggle shows its state, [on, off]. */
@@ -14,6 +15,7 @@ const CONTROL_ICONS: { readonly [K in Control['kind']]?: IconName | readonly [Ic
   'toggle-screen': 'screen-share',
   hangup: 'phone-hangup',
   verify: 'shield-check',
+  devices: 'settings',
 };
 /** The open dialog's heading, which names it (aria-labelledby). */
 const DIALOG_TITLE_ID = 'modal-title';
@@ -34,6 +36,7 @@ function must<T extends HTMLElement>(doc: Document, id: string, type: new () => 
 export class View implements PeerView {
   readonly intents$: Observable<Intent>;
   readonly activity$: Observable<unknown>;
+  readonly setSpeaker: ((deviceId: string) => Promise<void>) | null;
   private readonly nav: HTMLElement;
   private readonly status: HTMLElement;
   private readonly menu: HTMLElement;
@@ -69,6 +72,8 @@ export class View implements PeerView {
     this.selfView.after(this.selfViewToggle);
     this.setSelfViewHidden(false);
     this.activity$ = documentActivity$(doc);
+    const video = this.video;
+    this.setSpeaker = typeof video.setSinkId === 'function' ? (id) => video.setSinkId(id) : null;
 
     const clicks$ = merge(fromEvent<MouseEvent>(this.menu, 'click'), fromEvent<MouseEvent>(this.modalContent, 'click'), fromEvent<MouseEvent>(this.controls, 'click'), fromEvent<MouseEvent>(this.selfViewToggle, 'click')).pipe(
       map((e) => (e.target instanceof Element ? e.target.closest<HTMLElement>('[data-intent]') : null)),
@@ -97,11 +102,17 @@ export class View implements PeerView {
     );
     const dismissals$ = merge(escapes$, overlay$).pipe(map((): Intent => ({ kind: 'close-dialog' })));
     const shortcuts$ = fromEvent<KeyboardEvent>(doc, 'keydown').pipe(
-      filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement) && this.controls.childElementCount > 0),
+      // A select's type-ahead (the Devices dialog) is no shortcut either.
+      filter((e) => !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) && this.controls.childElementCount > 0),
       map((e) => SHORTCUTS[e.key.toLowerCase()] ?? null),
       filter((i): i is Intent => i !== null && (i.kind !== 'toggle-screen' || this.canShare())),
     );
-    this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$);
+    const devices$ = fromEvent<Event>(this.modalContent, 'change').pipe(
+      map((e) => e.target),
+      filter((t): t is HTMLSelectElement => t instanceof HTMLSelectElement), // only the Devices dialog has selects
+      map((t): Intent => ({ kind: 'choose-device', role: t.name === 'mic' ? 'mic' : 'speaker', deviceId: t.value })),
+    );
+    this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$, devices$);
   }
 
   setStatus(text: string): void {
@@ -139,6 +150,12 @@ export class View implements PeerView {
       const verify = this.verifyDialog(dialog, title);
       first = verify.first;
       this.modalContent.replaceChildren(...verify.parts);
+    } else if (dialog.kind === 'devices') {
+      this.modalContent.dataset.closable = 'true';
+      const done = this.button('Done', 'close-dialog', 'pseudo');
+      const content = devicesContent(this.doc, dialog);
+      first = content.querySelector('select') ?? done;
+      this.modalContent.replaceChildren(title('Devices'), content, this.el('footer', {}, done));
     } else {
       this.modalContent.dataset.closable = 'true';
       const input = this.el('input', {});
@@ -256,6 +273,7 @@ export class View implements PeerView {
       b.disabled = c.disabled;
       return b;
     }
+    if (c.kind === 'devices') return this.button('Devices', 'open-devices', 'pseudo');
     const mic = c.kind === 'toggle-mic';
     const b = this.button(mic ? (c.on ? 'Mute' : 'Unmute') : c.on ? 'Camera off' : 'Camera on', c.kind, c.on ? 'pseudo' : 'warning');
     // The key in the label, dropped on phones (no keyboard) but still read (src/app.css).
