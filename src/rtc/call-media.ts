@@ -7,6 +7,7 @@ import {
   concatMap,
   defer,
   distinctUntilChanged,
+  exhaustMap,
   first,
   ignoreElements,
   map,
@@ -25,7 +26,7 @@ import { acquireLocalMedia } from './local-media';
 import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } from './negotiation';
 import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
 import { callVerdicts$, withInterruption } from './call-stats';
-import { connectionStates, defaultRecoveryTiming, type RecoveryStep, type RecoveryTiming } from './recovery';
+import { connectionStates, defaultRecoveryTiming, mediaBack, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
 
 /** The browser, as the call's media uses it; every field defaults to the real thing. */
@@ -154,18 +155,21 @@ export function callMedia$(
       ),
     );
     const remote$ = remoteStreams(port.tracks$, createStream).pipe(map((stream): CallMediaEvent => ({ kind: 'remote', stream })));
-    // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the
-    // answer may have been lost with the socket) is sent again, which the other side answers again.
-    const restart$ = defer((): Observable<CallMediaEvent> => {
+    // Our offer still waiting for its answer, sent again (the other side answers it again; a copy it
+    // already answered comes back as an answer we ignore).
+    const pendingOffer$ = defer((): Observable<CallMediaEvent> => {
       const pending = port.localDescription();
-      if (port.signalingState() === 'stable') {
-        log('info', `${role}: restarting ICE`);
-        port.restartIce();
-      } else if (port.signalingState() === 'have-local-offer' && pending?.type === 'offer') {
-        log('info', `${role}: sending the pending offer again`);
-        return of({ kind: 'signal', signal: { kind: 'description', description: pending } });
-      }
-      return EMPTY; // answering their offer just now: that answer is the restart
+      if (port.signalingState() !== 'have-local-offer' || pending?.type !== 'offer') return EMPTY;
+      log('info', `${role}: sending the pending offer again`);
+      return of({ kind: 'signal', signal: { kind: 'description', description: pending } });
+    });
+    // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the
+    // answer may have been lost with the socket) is sent again; answering their offer just now: that answer is the restart.
+    const restart$ = defer((): Observable<CallMediaEvent> => {
+      if (port.signalingState() !== 'stable') return pendingOffer$;
+      log('info', `${role}: restarting ICE`);
+      port.restartIce();
+      return EMPTY;
     });
     const steps$ = concat(
       of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
@@ -175,13 +179,32 @@ export function callMedia$(
     const readStats = port.stats;
     const verdicts$ =
       readStats === undefined ? EMPTY : port.connectionState$.pipe(first((s) => s === 'connected'), switchMap(() => callVerdicts$(readStats, scheduler)), share());
+    // Media back after an interruption: our video starts over with a keyframe, so the other side's
+    // picture need not wait for its own keyframe request (src/rtc/recovery.ts mediaBack). exhaustMap: one at a time.
+    const sendKeyFrame = port.sendKeyFrame;
+    const keyFrames$ =
+      sendKeyFrame === undefined
+        ? EMPTY
+        : mediaBack(port.connectionState$, verdicts$.pipe(map((v) => v.flowing))).pipe(
+            exhaustMap(() =>
+              sendKeyFrame().pipe(
+                tap(() => log('debug', `${role}: media back: sent a keyframe`)),
+                catchError((error: unknown) => {
+                  log('warn', `${role}: could not send a keyframe`, error);
+                  return EMPTY;
+                }),
+              ),
+            ),
+            ignoreElements(),
+          );
     // Subscribed first: the shared steps' synchronous `connecting` must reach the state stream.
     const states$ = merge(
       withInterruption(
         steps$.pipe(mergeMap((step) => (step.kind === 'state' ? of(step.state) : EMPTY))),
         verdicts$.pipe(map((v) => v.flowing)),
       ).pipe(map((state): CallMediaEvent => ({ kind: 'state', state }))),
-      steps$.pipe(concatMap((step) => (step.kind === 'restart' ? restart$ : EMPTY))),
+      steps$.pipe(concatMap((step) => (step.kind === 'restart' ? restart$ : step.kind === 'resend' ? pendingOffer$ : EMPTY))),
+      keyFrames$,
       verdicts$.pipe(
         map((v) => v.poor),
         distinctUntilChanged(),

@@ -25,6 +25,8 @@ export interface PeerPort {
   close(): void;
   /** One getStats() reading, as the report's entries (src/rtc/call-stats.ts reads them). */
   readonly stats?: () => Observable<Iterable<unknown>>;
+  /** Makes our video sender start over with a keyframe (after an interruption: src/rtc/recovery.ts mediaBack). */
+  readonly sendKeyFrame?: () => Observable<void>;
   /** Our gathered candidates, `null` at the end of gathering. */
   readonly candidates$: Observable<RTCIceCandidateInit | null>;
   readonly negotiationNeeded$: Observable<unknown>;
@@ -69,6 +71,23 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
     restartIce: () => pc.restartIce(),
     // Only where the connection can report (the test fakes cannot; then there is nothing to poll).
     ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
+    // The encoding turned off and on again: the encoder starts the stream over, with a keyframe (there is
+    // no API to ask for one outside encoded transforms). No video sender, or no encodings yet: nothing to do.
+    ...(typeof pc.getSenders === 'function'
+      ? {
+          sendKeyFrame: () =>
+            defer(async () => {
+              const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+              if (sender === undefined) return;
+              for (const active of [false, true]) {
+                const parameters = sender.getParameters();
+                if (parameters.encodings.length === 0) return;
+                for (const encoding of parameters.encodings) encoding.active = active;
+                await sender.setParameters(parameters);
+              }
+            }),
+        }
+      : {}),
     close: () => pc.close(),
     candidates$: fromEvent(pc, 'icecandidate').pipe(
       map((e) => {
