@@ -1,7 +1,7 @@
 // The call's media with a port that reports getStats, in virtual time (1 frame = 1 ms, the real rules:
 // silent 1.5 s, polled every 0.5 s): packets that stop while the pc still says connected turn the call
 // `reconnecting` within 2 s, and `connected` again at the first reading with packets.
-import { NEVER, of } from 'rxjs';
+import { NEVER, of, tap } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { callMedia$ } from '../../src/rtc/call-media';
 import type { CallMediaEvent } from '../../src/rtc/connection-types';
@@ -38,7 +38,24 @@ describe('call media: getStats folded into the call', () => {
       [10, 'quality good'],
       [4_510, 'reconnecting'], // last packets at the 3 010 reading: 1.5 s later, 1.5 s after the picture froze
       [6_010, 'connected'],
-      [7_010, 'quality high-delay'],
+      [7_510, 'quality high-delay'], // the second reading in a row above 400 ms (call-stats hysteresis)
     ]);
+  }));
+
+  it('media back after an interruption (packets again, or connected after disconnected): our video sends a keyframe at once', marbles((m) => {
+    const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
+    const counts = (t: number): number => (t < 3_000 ? t : t < 6_000 ? 3_000 : t);
+    const keyFrames: number[] = [];
+    const port = quietPort({
+      connectionState$: m.hot<RTCPeerConnectionState>('10ms c 7989ms d 999ms c', { c: 'connected', d: 'disconnected' }),
+      stats: () => of(report(counts(m.scheduler.now()))),
+      sendKeyFrame: () => of(undefined).pipe(tap(() => keyFrames.push(m.scheduler.now()))),
+    });
+    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
+      localMedia: () => of(stream), createPort: () => port, scheduler: m.scheduler, log: () => undefined,
+    }).subscribe();
+    m.scheduler.schedule(() => sub.unsubscribe(), 10_000);
+    m.flush();
+    expect(keyFrames).toEqual([6_010, 9_000]); // the first reading with packets; connected again
   }));
 });
