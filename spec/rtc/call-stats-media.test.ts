@@ -42,20 +42,24 @@ describe('call media: getStats folded into the call', () => {
     ]);
   }));
 
-  it('media back after an interruption (packets again, or connected after disconnected): our video sends a keyframe at once', marbles((m) => {
+  it('our video is off while media is interrupted and on again (from a keyframe) once it is back: packets again, or connected after disconnected', marbles((m) => {
     const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
     const counts = (t: number): number => (t < 3_000 ? t : t < 6_000 ? 3_000 : t);
-    const keyFrames: number[] = [];
+    const video: [number, boolean][] = [];
     const port = quietPort({
       connectionState$: m.hot<RTCPeerConnectionState>('10ms c 7989ms d 999ms c', { c: 'connected', d: 'disconnected' }),
       stats: () => of(report(counts(m.scheduler.now()))),
-      sendKeyFrame: () => of(undefined).pipe(tap(() => keyFrames.push(m.scheduler.now()))),
+      setVideoActive: (active) => of(undefined).pipe(tap(() => video.push([m.scheduler.now(), active]))),
     });
     const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
       localMedia: () => of(stream), createPort: () => port, scheduler: m.scheduler, log: () => undefined,
     }).subscribe();
     m.scheduler.schedule(() => sub.unsubscribe(), 10_000);
     m.flush();
-    expect(keyFrames).toEqual([6_010, 9_000]); // the first reading with packets; connected again
+    expect(video).toEqual([
+      [4_510, false], // interrupted: 1.5 s after the last packets
+      [6_010, true], // the first reading with packets again
+      [9_000, true], // connected after disconnected (packets never stopped: on again means a keyframe)
+    ]);
   }));
 });

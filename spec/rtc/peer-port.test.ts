@@ -115,3 +115,40 @@ describe('peerPort.replaceTrack', () => {
     await expect(firstValueFrom(port.replaceTrack('video', null), { defaultValue: undefined })).rejects.toThrow('this call has no video sender');
   });
 });
+
+describe('peerPort.setVideoActive', () => {
+  /** A video sender that records every setParameters' `active` values. */
+  const videoSender = (encodings: number) => {
+    const calls: boolean[][] = [];
+    let active = Array.from({ length: encodings }, () => true);
+    const sender = {
+      track: { kind: 'video' },
+      getParameters: () => ({ encodings: active.map((a) => ({ active: a })) }),
+      setParameters: (p: { encodings: { active: boolean }[] }) => {
+        active = p.encodings.map((e) => e.active);
+        calls.push(active);
+        return Promise.resolve();
+      },
+    };
+    const pc = Object.assign(new EventTarget(), { getSenders: () => [{ track: { kind: 'audio' } }, sender] }) as unknown as RTCPeerConnection;
+    return { set: peerPort(pc).setVideoActive!, calls };
+  };
+  const done = (o: Observable<void>) => firstValueFrom(o, { defaultValue: undefined });
+
+  it('off turns every encoding off; on turns them on; on while already on goes off first (the encoder starts over with a keyframe)', async () => {
+    const { set, calls } = videoSender(2);
+    await done(set(true));
+    expect(calls).toEqual([[false, false], [true, true]]);
+    await done(set(false));
+    await done(set(true));
+    expect(calls.slice(2)).toEqual([[false, false], [true, true]]);
+  });
+
+  it('no video sender, or one without encodings yet: nothing to do', async () => {
+    const none = Object.assign(new EventTarget(), { getSenders: () => [{ track: null }] }) as unknown as RTCPeerConnection;
+    await expect(done(peerPort(none).setVideoActive!(true))).resolves.toBeUndefined();
+    const { set, calls } = videoSender(0);
+    await done(set(true));
+    expect(calls).toEqual([]);
+  });
+});

@@ -25,8 +25,11 @@ export interface PeerPort {
   close(): void;
   /** One getStats() reading, as the report's entries (src/rtc/call-stats.ts reads them). */
   readonly stats?: () => Observable<Iterable<unknown>>;
-  /** Makes our video sender start over with a keyframe (after an interruption: src/rtc/recovery.ts mediaBack). */
-  readonly sendKeyFrame?: () => Observable<void>;
+  /**
+   * Our video sender's encodings off (`false`: nothing queued or sent while media cannot get through)
+   * or on, starting over with a keyframe (src/rtc/call-media.ts, around an interruption).
+   */
+  readonly setVideoActive?: (active: boolean) => Observable<void>;
   /** Our gathered candidates, `null` at the end of gathering. */
   readonly candidates$: Observable<RTCIceCandidateInit | null>;
   readonly negotiationNeeded$: Observable<unknown>;
@@ -71,18 +74,19 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
     restartIce: () => pc.restartIce(),
     // Only where the connection can report (the test fakes cannot; then there is nothing to poll).
     ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
-    // The encoding turned off and on again: the encoder starts the stream over, with a keyframe (there is
-    // no API to ask for one outside encoded transforms). No video sender, or no encodings yet: nothing to do.
+    // Encodings on again after being off make the encoder start over with a keyframe (there is no API to
+    // ask for one outside encoded transforms), so `true` while already on turns them off first.
     ...(typeof pc.getSenders === 'function'
       ? {
-          sendKeyFrame: () =>
+          setVideoActive: (active: boolean) =>
             defer(async () => {
               const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
               if (sender === undefined) return;
-              for (const active of [false, true]) {
+              const on = sender.getParameters().encodings.every((e) => e.active !== false);
+              for (const value of active && on ? [false, true] : [active]) {
                 const parameters = sender.getParameters();
                 if (parameters.encodings.length === 0) return;
-                for (const encoding of parameters.encodings) encoding.active = active;
+                for (const encoding of parameters.encodings) encoding.active = value;
                 await sender.setParameters(parameters);
               }
             }),
