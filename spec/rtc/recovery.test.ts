@@ -58,6 +58,15 @@ describe('connectionStates', () => {
     m.expect(connectionStates(pc$, up$, timing, m.scheduler), unsub).toBeObservable(expected, out);
   }));
 
+  it('in an outage with signalling down, inbound media flowing again restarts at once (only our restart revives our ICE); not outside an outage', marbles((m) => {
+    const pc$ = m.hot<RTCPeerConnectionState>('-c-f------------c--', states);
+    const up$ = m.hot<boolean>('               --f-----------t----', up);
+    const flowing$ = m.hot<boolean>('          -t-f----t-t--------t', up);
+    const unsub = '                            ^------------------!';
+    const expected = '                         -c-r----R-----R-c--';
+    m.expect(connectionStates(pc$, up$, timing, m.scheduler, flowing$), unsub).toBeObservable(expected, out);
+  }));
+
   it('after connecting, 60 ms without connected again loses the call, failed or not', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('-c-d------------------------------f', states);
     const unsub = '                            ^ 79ms !'; // only so that a bug here cannot retry forever

@@ -171,14 +171,14 @@ export function callMedia$(
       port.restartIce();
       return EMPTY;
     });
-    const steps$ = concat(
-      of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
-      connectionStates(port.connectionState$, signallingUp$, timing, scheduler),
-    ).pipe(share());
     // Readings start once connected (the silence of setup is no interruption) and end with the call.
     const readStats = port.stats;
     const verdicts$ =
       readStats === undefined ? EMPTY : port.connectionState$.pipe(first((s) => s === 'connected'), switchMap(() => callVerdicts$(readStats, scheduler)), share());
+    const steps$ = concat(
+      of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
+      connectionStates(port.connectionState$, signallingUp$, timing, scheduler, verdicts$.pipe(map((v) => v.flowing))),
+    ).pipe(share());
     // While media is interrupted our video is off: nothing gets through, and what the sender would queue
     // meanwhile goes out first after the restore, ahead of any keyframe (the picture came back ~1 s late
     // after an 8 s blackout). When media is back it is on again, starting with a keyframe, so the other

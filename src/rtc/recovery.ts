@@ -64,8 +64,9 @@ const resend: RecoveryStep = { kind: 'resend' };
  * After it connected, an outage begins at `disconnected` or `failed`: `reconnecting` at once; a restart
  * after `disconnectedMs` (at once on `failed`), tried again every `retryMs` — but only while
  * `signallingUp$` last said true, since a restart's offer sent into a dead socket is lost; every `true`
- * during the outage restarts at once. `connected` ends the outage; after `outageMs` without it the
- * stream errors with RtcError `connection-lost`.
+ * during the outage restarts at once, and so does inbound media flowing again (`flowing$` true), with
+ * signalling down or not. `connected` ends the outage; after `outageMs` without it the stream errors
+ * with RtcError `connection-lost`.
  *
  * Outside an outage every `true` after the first asks to `resend` a pending offer: the relay drops
  * signals to a page that is offline, so after a long blackout one side's restart offer may never
@@ -82,6 +83,8 @@ export function connectionStates(
   signallingUp$: Observable<boolean>,
   timing: RecoveryTiming,
   scheduler: SchedulerLike,
+  /** Inbound media flowing (src/rtc/call-stats.ts): `true` during an outage restarts at once, signalling or not. */
+  flowing$: Observable<boolean> = EMPTY,
 ): Observable<RecoveryStep> {
   return defer(() => {
     const state$ = pcState$.pipe(share());
@@ -116,10 +119,18 @@ export function connectionStates(
         filter(() => up),
         map(() => restart),
       );
+      // Media from the other side again while our ICE still says failed: the network is back, and only a
+      // restart of ours revives this side's ICE (the faults timeline: ~0.5 s before our socket was back).
+      // It needs no answer for that; its offer goes out when signalling is back.
+      const mediaBack$ = flowing$.pipe(
+        distinctUntilChanged(),
+        filter((f) => f),
+        map(() => restart),
+      );
       const lost$ = timer(timing.outageMs, scheduler).pipe(concatMap(() => throwError(() => new RtcError('connection-lost'))));
       return defer(() => {
         inOutage = true;
-        return merge(of(state('reconnecting')), tries$, lost$);
+        return merge(of(state('reconnecting')), tries$, mediaBack$, lost$);
       }).pipe(
         takeUntil(connected$),
         finalize(() => {
