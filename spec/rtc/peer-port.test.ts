@@ -117,12 +117,12 @@ describe('peerPort.replaceTrack', () => {
 });
 
 describe('peerPort.setVideoActive', () => {
-  /** A video sender that records every setParameters' `active` values. */
-  const videoSender = (encodings: number) => {
+  /** A call's transceivers (audio, then video) whose video sender records every setParameters' `active` values. */
+  const videoSender = (encodings: number, track: { kind: string } | null = { kind: 'video' }) => {
     const calls: boolean[][] = [];
     let active = Array.from({ length: encodings }, () => true);
     const sender = {
-      track: { kind: 'video' },
+      track,
       getParameters: () => ({ encodings: active.map((a) => ({ active: a })) }),
       setParameters: (p: { encodings: { active: boolean }[] }) => {
         active = p.encodings.map((e) => e.active);
@@ -130,7 +130,11 @@ describe('peerPort.setVideoActive', () => {
         return Promise.resolve();
       },
     };
-    const pc = Object.assign(new EventTarget(), { getSenders: () => [{ track: { kind: 'audio' } }, sender] }) as unknown as RTCPeerConnection;
+    const transceivers = [
+      { currentDirection: 'sendrecv', receiver: { track: { kind: 'audio' } }, sender: { track: { kind: 'audio' } } },
+      { currentDirection: 'sendrecv', receiver: { track: { kind: 'video' } }, sender },
+    ];
+    const pc = Object.assign(new EventTarget(), { getTransceivers: () => transceivers }) as unknown as RTCPeerConnection;
     return { set: peerPort(pc).setVideoActive!, calls };
   };
   const done = (o: Observable<void>) => firstValueFrom(o, { defaultValue: undefined });
@@ -144,8 +148,15 @@ describe('peerPort.setVideoActive', () => {
     expect(calls.slice(2)).toEqual([[false, false], [true, true]]);
   });
 
-  it('no video sender, or one without encodings yet: nothing to do', async () => {
-    const none = Object.assign(new EventTarget(), { getSenders: () => [{ track: null }] }) as unknown as RTCPeerConnection;
+  it('the camera turned off meanwhile (the sender has no track): still turned on again', async () => {
+    const { set, calls } = videoSender(1, null);
+    await done(set(false));
+    await done(set(true));
+    expect(calls).toEqual([[false], [true]]);
+  });
+
+  it('no video sender (an audio-only call), or one without encodings yet: nothing to do', async () => {
+    const none = Object.assign(new EventTarget(), { getTransceivers: () => [{ currentDirection: 'sendrecv', receiver: { track: { kind: 'audio' } }, sender: {} }] }) as unknown as RTCPeerConnection;
     await expect(done(peerPort(none).setVideoActive!(true))).resolves.toBeUndefined();
     const { set, calls } = videoSender(0);
     await done(set(true));

@@ -76,11 +76,12 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
     ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
     // Encodings on again after being off make the encoder start over with a keyframe (there is no API to
     // ask for one outside encoded transforms), so `true` while already on turns them off first.
-    ...(typeof pc.getSenders === 'function'
+    ...(typeof pc.getTransceivers === 'function'
       ? {
           setVideoActive: (active: boolean) =>
             defer(async () => {
-              const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+              // Found by the receiver's kind, as in replaceTrack: a camera turned off (no track) meanwhile must still come back on.
+              const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped')?.sender;
               if (sender === undefined) return;
               const on = sender.getParameters().encodings.every((e) => e.active !== false);
               for (const value of active && on ? [false, true] : [active]) {
