@@ -1,7 +1,7 @@
 // The call's media with a port that reports getStats, in virtual time (1 frame = 1 ms, the real rules:
 // silent 1.5 s, polled every 0.5 s): packets that stop while the pc still says connected turn the call
 // `reconnecting` within 2 s, and `connected` again at the first reading with packets.
-import { NEVER, of, tap } from 'rxjs';
+import { NEVER, of, tap, throwError } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { callMedia$ } from '../../src/rtc/call-media';
 import type { CallMediaEvent } from '../../src/rtc/connection-types';
@@ -61,5 +61,24 @@ describe('call media: getStats folded into the call', () => {
       [6_010, true], // the first reading with packets again
       [9_000, true], // connected after disconnected (packets never stopped: on again means a keyframe)
     ]);
+  }));
+
+  it('a failed switch of our video is logged and the call goes on', marbles((m) => {
+    const stream = asStream(new FakeMediaStream([new FakeTrack('video')]));
+    const counts = (t: number): number => (t < 3_000 ? t : t < 6_000 ? 3_000 : t);
+    const port = quietPort({
+      connectionState$: m.hot<RTCPeerConnectionState>('10ms c', { c: 'connected' }),
+      stats: () => of(report(counts(m.scheduler.now()))),
+      setVideoActive: () => throwError(() => new Error('InvalidModificationError')),
+    });
+    const logs: string[] = [];
+    const states: string[] = [];
+    const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
+      localMedia: () => of(stream), createPort: () => port, scheduler: m.scheduler, log: (level, message) => logs.push(`${level} ${message}`),
+    }).subscribe({ next: (e) => e.kind === 'state' && states.push(e.state) });
+    m.scheduler.schedule(() => sub.unsubscribe(), 7_000);
+    m.flush();
+    expect(logs.filter((l) => l.startsWith('warn'))).toEqual(['warn impolite: could not turn our video off', 'warn impolite: could not turn our video on']);
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   }));
 });
