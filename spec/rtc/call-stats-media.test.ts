@@ -47,10 +47,12 @@ describe('call media: getStats folded into the call', () => {
     const counts = (t: number): number => (t < 3_000 ? t : t < 6_000 ? 3_000 : t);
     const video: [number, boolean][] = [];
     const port = quietPort({
-      connectionState$: m.hot<RTCPeerConnectionState>('10ms c 7989ms d 999ms c', { c: 'connected', d: 'disconnected' }),
+      connectionState$: m.hot<RTCPeerConnectionState>('10ms c 4989ms d 3999ms c', { c: 'connected', d: 'disconnected' }),
       stats: () => of(report(counts(m.scheduler.now()))),
       setVideoActive: (active) => of(undefined).pipe(tap(() => video.push([m.scheduler.now(), active]))),
+      restartIce: () => restarts.push(m.scheduler.now()),
     });
+    const restarts: number[] = [];
     const sub = callMedia$({ polite: false, iceServers: [] }, NEVER, NEVER, {
       localMedia: () => of(stream), createPort: () => port, scheduler: m.scheduler, log: () => undefined,
     }).subscribe();
@@ -59,8 +61,10 @@ describe('call media: getStats folded into the call', () => {
     expect(video).toEqual([
       [4_510, false], // interrupted: 1.5 s after the last packets
       [6_010, true], // the first reading with packets again
-      [9_000, true], // connected after disconnected (packets never stopped: on again means a keyframe)
+      [9_000, true], // connected after disconnected (on again while on means a keyframe)
     ]);
+    // In the outage (disconnected at 5 s): media flowing again restarts ICE at once, then the 2 s timer's restart.
+    expect(restarts).toEqual([6_010, 7_000]);
   }));
 
   it('a failed switch of our video is logged and the call goes on', marbles((m) => {
