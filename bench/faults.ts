@@ -1,5 +1,6 @@
 import { openPair, type Pair } from './call-setup';
 import { pause, WAIT_MS, type BenchClient, type BenchEnv } from './harness';
+import { formatTimeline, PageTimeline } from './fault-timeline';
 import { clearFaults, faultName, withFault, type Fault } from './nft-fault';
 import { waitPresence } from './reconnect';
 import { medianOf, metric, type BenchmarkResult, type BudgetCheck, type Metric } from './result';
@@ -14,12 +15,12 @@ const RESUME_WAIT_MS = 30_000;
  * keep the faults benchmark under about four minutes.
  */
 export const SCENARIOS = [
-  { name: 'in a call, 20 % loss for 20 s', where: 'call', fault: { kind: 'loss', percent: 20 }, ms: 20_000, runs: 1 },
-  { name: 'in a call, 8 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 8_000, runs: 2 },
-  { name: 'in a call, 45 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
-  { name: 'idle, 45 s blackout', where: 'idle', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
-  { name: 'call placed at the end of a 20 s idle blackout', where: 'call-at-restore', fault: { kind: 'blackout' }, ms: 20_000, runs: 2 },
-] as const satisfies readonly { name: string; where: 'call' | 'idle' | 'call-at-restore'; fault: Fault; ms: number; runs: number }[];
+  { key: 'loss', name: 'in a call, 20 % loss for 20 s', where: 'call', fault: { kind: 'loss', percent: 20 }, ms: 20_000, runs: 1 },
+  { key: '8s', name: 'in a call, 8 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 8_000, runs: 2 },
+  { key: '45s', name: 'in a call, 45 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
+  { key: 'idle', name: 'idle, 45 s blackout', where: 'idle', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
+  { key: 'ring', name: 'call placed at the end of a 20 s idle blackout', where: 'call-at-restore', fault: { kind: 'blackout' }, ms: 20_000, runs: 2 },
+] as const satisfies readonly { key: string; name: string; where: 'call' | 'idle' | 'call-at-restore'; fault: Fault; ms: number; runs: number }[];
 
 type Scenario = (typeof SCENARIOS)[number];
 type Sample = { readonly wall: number; readonly text: string };
@@ -45,6 +46,24 @@ interface FaultRun {
   readonly presence?: readonly number[];
   /** Call at restore: ms from restore to the callee's incoming-call dialog. */
   readonly ring?: number;
+  /** With BENCH_FAULTS_TIMELINE=1: both pages' events from just before the cut on (bench/fault-timeline.ts). */
+  readonly timeline?: readonly string[];
+}
+
+/** Debugging aids: BENCH_FAULTS=8s,45s (scenario keys) runs only those, BENCH_FAULTS_RUNS overrides their counts. */
+const onlyScenarios = process.env.BENCH_FAULTS?.split(',').map((k) => k.trim());
+const runsOverride = process.env.BENCH_FAULTS_RUNS === undefined ? undefined : Number(process.env.BENCH_FAULTS_RUNS);
+const wantTimeline = process.env.BENCH_FAULTS_TIMELINE === '1';
+/** The timeline ends this long after the later page's video came back (or after the wait for it gave up). */
+const TIMELINE_TAIL_MS = 2_000;
+
+/** Both pages' timelines from 500 ms before the cut to `until`, printed and returned (null: timelines off). */
+async function timelineOf(timelines: readonly PageTimeline[] | null, cut: number, restore: number, until: number): Promise<string[] | undefined> {
+  if (timelines === null) return undefined;
+  const [caller, callee] = await Promise.all(timelines.map((t) => t.read(cut - 500, until)));
+  const lines = formatTimeline([{ label: 'caller', events: caller }, { label: 'callee', events: callee }], cut, restore);
+  process.stdout.write(`[faults] timeline (ms from restore):\n${lines.join('\n')}\n`);
+  return lines;
 }
 
 /** Samples #nav-status of each page every SAMPLE_MS until stopped (the pipe to the browser is not on lo). */
@@ -103,15 +122,16 @@ async function videoBackAfter(page: BenchClient, restore: number): Promise<{ bac
   return { back: spanning ? spanning.resumedAt - restore : 0, frozenAt: spanning?.frozenAt ?? null };
 }
 
-async function callRun(pair: Pair, scenario: Scenario): Promise<FaultRun> {
+async function callRun(pair: Pair, scenario: Scenario, timelines: readonly PageTimeline[] | null): Promise<FaultRun> {
   const pages = [pair.caller, pair.callee];
   await startCall(pair);
   await pause(2_000); // a steady picture before the cut
   const framesBefore = await Promise.all(pages.map((p) => p.probe((q) => q.remoteFrames)));
   const sampler = sampleStatuses(pages);
   let samples: Sample[][] = [];
+  let fault: { cut: number; restore: number } | null = null;
   try {
-    const { cut, restore } = await withFault(scenario.fault, scenario.ms);
+    const { cut, restore } = (fault = await withFault(scenario.fault, scenario.ms));
     const framesAfter = await Promise.all(pages.map((p) => p.probe((q) => q.remoteFrames)));
     const video = await Promise.all(pages.map((p) => videoBackAfter(p, restore)));
     await pause(1_000); // let the status settle on what the call is now
@@ -130,9 +150,11 @@ async function callRun(pair: Pair, scenario: Scenario): Promise<FaultRun> {
       videoBack: video.map((v) => v.back),
       callUp: texts.every((t) => t.startsWith('In a call with ')),
       fpsDuringFault: framesAfter.map((n, i) => (n - framesBefore[i]) / ((restore - cut) / 1000)),
+      timeline: await timelineOf(timelines, cut, restore, restore + Math.max(...video.map((v) => v.back)) + TIMELINE_TAIL_MS),
     };
     return run;
   } catch (error) {
+    if (fault !== null) await timelineOf(timelines, fault.cut, fault.restore, Date.now()).catch(() => undefined);
     // What the pages said is the best clue to why a run failed (a call that ended, or one stuck reconnecting).
     const said = (await sampler.stop()).map((s) => distinct(s).map((t) => `"${t}"`).join(' → '));
     throw new Error(`${String(error).split('\n')[0]}; status, caller: ${said[0]}; callee: ${said[1]}`, { cause: error });
@@ -204,17 +226,19 @@ function budget(scenario: string, text: string, m: Metric, limit: number, extra 
 export async function benchFaults(env: BenchEnv): Promise<BenchmarkResult> {
   const started = Date.now();
   const pair = await openPair(env, env.server);
+  const timelines = wantTimeline ? await Promise.all([pair.caller, pair.callee].map((c) => PageTimeline.attach(c))) : null;
   const metrics: Metric[] = [];
   const budgets: BudgetCheck[] = [];
   const notes: string[] = [];
   const details: Record<string, unknown> = {};
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => onlyScenarios === undefined || onlyScenarios.includes(s.key))) {
       const runs: FaultRun[] = [];
       const errors: string[] = [];
-      for (let i = 0; i < scenario.runs; i += 1) {
+      const count = runsOverride ?? scenario.runs;
+      for (let i = 0; i < count; i += 1) {
         try {
-          runs.push(scenario.where === 'call' ? await callRun(pair, scenario) : await idleRun(pair, scenario));
+          runs.push(scenario.where === 'call' ? await callRun(pair, scenario, timelines) : await idleRun(pair, scenario));
           await settle(pair);
         } catch (error) {
           errors.push(String(error).split('\n')[0]);
@@ -236,16 +260,16 @@ export async function benchFaults(env: BenchEnv): Promise<BenchmarkResult> {
           metric(`${n}: remote frames per second during the fault (per page)`, 'count', runs.flatMap((r) => r.fpsDuringFault ?? []), failed),
           metric(`${n}: call still up afterwards (1 = yes, per run)`, 'count', runs.map((r) => (r.callUp ? 1 : 0)), failed),
         );
-        if (scenario.ms === 45_000) budgets.push(budget(n, `call still up (${up}/${scenario.runs}) and restore → remote video advancing`, video, 1_500, up === scenario.runs));
+        if (scenario.ms === 45_000) budgets.push(budget(n, `call still up (${up}/${count}) and restore → remote video advancing`, video, 1_500, up === count));
         if (scenario.ms === 8_000) {
           budgets.push(budget(n, 'restore → remote video advancing', video, 1_000));
-          budgets.push(budget(n, 'picture frozen → status said something', freeze, 3_000, freeze.summary?.n === 2 * scenario.runs));
+          budgets.push(budget(n, 'picture frozen → status said something', freeze, 3_000, freeze.summary?.n === 2 * count));
         }
         if (scenario.fault.kind === 'loss') notes.push(`${n}: call still up in ${up} of ${runs.length} runs.`);
       } else if (scenario.where === 'idle') {
         const presence = metric(`${n}: restore → presence seen both ways`, 'ms', runs.map((r) => Math.max(...(r.presence ?? [Number.NaN]))), failed);
         metrics.push(presence, metric(`${n}: restore → presence seen (per page)`, 'ms', runs.flatMap((r) => r.presence ?? []), failed), cutToStatus);
-        budgets.push(budget(n, 'cut → status no longer "Online"', cutToStatus, 15_000, cutToStatus.summary?.n === 2 * scenario.runs));
+        budgets.push(budget(n, 'cut → status no longer "Online"', cutToStatus, 15_000, cutToStatus.summary?.n === 2 * count));
         budgets.push(budget(n, 'restore → presence seen both ways', presence, 1_500));
       } else {
         const ring = metric(`${n}: restore → callee rings`, 'ms', numbers(runs.map((r) => r.ring)), failed);

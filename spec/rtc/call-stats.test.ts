@@ -1,8 +1,8 @@
 // Call stats: report fixtures → samples → verdicts, and the polling in virtual time (1 frame = 1 ms,
-// rules scaled down: silent 15, frozen 20, polled every 5).
+// rules scaled down: silent 15, frozen 20, good again after 15, polled every 5).
 import { of, throwError, type Observable } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
-import { advance, callVerdicts$, defaultQualityRules, readSample, startTrack, verdict, type CallVerdict } from '../../src/rtc/call-stats';
+import { advance, callVerdicts$, defaultQualityRules, readSample, startTrack, tell, verdict, type CallVerdict, type PoorReason, type ToldVerdict } from '../../src/rtc/call-stats';
 
 const report = (audio: number, video: number, frames: number, lost = 0, rtt: number | null = 0.02): unknown[] => [
   { id: 'ia', type: 'inbound-rtp', kind: 'audio', packetsReceived: audio, packetsLost: lost },
@@ -68,8 +68,13 @@ describe('verdict', () => {
 
 // prettier-ignore
 describe('callVerdicts$', () => {
-  const rules = { silentMs: 15, maxRttMs: 400, maxLoss: 0.05, frozenMs: 20 };
-  const v = { f: { flowing: true, poor: null }, s: { flowing: false, poor: null }, n: { flowing: true, poor: 'no-frames' } } as const;
+  const rules = { silentMs: 15, maxRttMs: 400, maxLoss: 0.05, frozenMs: 20, poorSamples: 2, goodMs: 15 };
+  const v = {
+    f: { flowing: true, poor: null },
+    s: { flowing: false, poor: null },
+    n: { flowing: true, poor: 'no-frames' },
+    l: { flowing: true, poor: 'packet-loss' },
+  } as const;
 
   it('polls while subscribed, says when packets stop for 15 ms and when they flow again; a failed reading is skipped', marbles((m) => {
     // Readings at 0, 5, 10, …: packets advance until 10, then stand still (the reading at 20 fails) until 40.
@@ -84,14 +89,71 @@ describe('callVerdicts$', () => {
     m.expect(callVerdicts$(getStats, m.scheduler, rules, 5), unsub).toBeObservable(expected, v);
   }));
 
-  it('frames stopping while packets arrive is told once, as no frames', marbles((m) => {
+  it('frames stopping while packets arrive is told once, as no frames, at the second reading that says so', marbles((m) => {
     let c = 0;
     const getStats = (): Observable<unknown[]> => {
       c += 1;
       return of(report(c, c, Math.min(c, 3)));
     };
     const unsub = '^ 39ms !';
-    const expected = 'f 29ms n';
+    const expected = 'f 34ms n';
     m.expect(callVerdicts$(getStats, m.scheduler, rules, 5), unsub).toBeObservable(expected, v);
   }));
+
+  it('loss that swings across 5 % from one reading to the next (20 % random loss) is told once, and withdrawn only after 15 ms of good readings', marbles((m) => {
+    // Loss per reading, every 5 ms: a single bad reading, then a bad spell with good readings in it, then good.
+    const lossy = [0, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let i = 0;
+    let lost = 0;
+    const getStats = (): Observable<unknown[]> => {
+      const n = Math.min(i, lossy.length - 1);
+      i += 1;
+      lost += lossy[n] * 20; // 20 of 220 packets in a reading: 9 %
+      return of(report(100 * (n + 1), 100 * (n + 1), 30 * (n + 1), lost));
+    };
+    const unsub = '^ 94ms !';
+    // Raw verdicts would change 11 times; told: poor at the second bad reading in a row (25), good after
+    // 15 ms of good readings (the first at 55, the last bad one at 50).
+    const expected = 'f 24ms l 44ms f';
+    m.expect(callVerdicts$(getStats, m.scheduler, rules, 5), unsub).toBeObservable(expected, v);
+  }));
+});
+
+describe('tell (hysteresis)', () => {
+  const rules = { ...defaultQualityRules, poorSamples: 2, goodMs: 3_000 };
+  const flow = (poor: PoorReason | null): CallVerdict => ({ flowing: true, poor });
+  const told = (...readings: [number, CallVerdict][]): (PoorReason | null | 'interrupted')[] => {
+    let state: ToldVerdict | null = null;
+    return readings.map(([at, raw]) => {
+      state = tell(state, raw, at, rules);
+      return state.told.flowing ? state.told.poor : 'interrupted';
+    });
+  };
+
+  it('one poor reading is not told; two in a row are', () => {
+    expect(told([0, flow(null)], [500, flow('packet-loss')], [1_000, flow(null)], [1_500, flow('packet-loss')], [2_000, flow('packet-loss')])).toEqual([
+      null, null, null, null, 'packet-loss',
+    ]);
+  });
+
+  it('poor is withdrawn after 3 s of good readings, and a poor reading in between starts the 3 s over', () => {
+    expect(told([0, flow('high-delay')], [500, flow('high-delay')], [1_000, flow(null)], [3_500, flow(null)], [4_000, flow(null)])).toEqual([
+      null, 'high-delay', 'high-delay', 'high-delay', null,
+    ]);
+    expect(told([0, flow('high-delay')], [500, flow('high-delay')], [1_000, flow(null)], [3_000, flow('high-delay')], [3_500, flow(null)], [6_000, flow(null)], [6_500, flow(null)])).toEqual([
+      null, 'high-delay', 'high-delay', 'high-delay', 'high-delay', 'high-delay', null,
+    ]);
+  });
+
+  it('while poor, another reason replaces the told one only after two readings of it', () => {
+    expect(told([0, flow('packet-loss')], [500, flow('packet-loss')], [1_000, flow('no-frames')], [1_500, flow('packet-loss')], [2_000, flow('no-frames')], [2_500, flow('no-frames')])).toEqual([
+      null, 'packet-loss', 'packet-loss', 'packet-loss', 'packet-loss', 'no-frames',
+    ]);
+  });
+
+  it('an interruption is told at once and clears poor: media coming back starts from good', () => {
+    expect(told([0, flow('packet-loss')], [500, flow('packet-loss')], [1_000, { flowing: false, poor: null }], [1_500, flow(null)], [2_000, flow('no-frames')])).toEqual([
+      null, 'packet-loss', 'interrupted', null, null,
+    ]);
+  });
 });

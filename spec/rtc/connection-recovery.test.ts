@@ -136,6 +136,37 @@ describe('Connection recovery', () => {
     expect(agreed(p)).toBe(true);
   });
 
+  it('a restart offer lost while the other side was offline, ICE back on the old pair meanwhile: it is sent again when the other side is back, not left unanswered', async () => {
+    // The order of the bench/faults.ts timeline after a 45 s blackout: the impolite side is back first and
+    // restarts into a relay that drops its offer (the polite side is offline); its old candidate pair then
+    // answers again, so its outage is over; the polite side comes back and restarts, and its offer collides
+    // with the pending one and is ignored. Both waited for an answer; the polite side's picture never came back.
+    const p = await connectedPair();
+    p.at(1000, () => p.setNetwork(false));
+    p.at(6000, () => {
+      p.setSignalling(p.a, false);
+      p.setSignalling(p.b, false);
+    });
+    p.at(31_000, () => {
+      p.a.pc().failIce();
+      p.b.pc().failIce();
+    });
+    p.at(46_000, () => p.setNetwork(true));
+    p.at(46_300, () => p.setSignalling(p.b, true)); // b sends its pending restart offer again: lost, a is offline
+    p.at(46_350, () => p.b.pc().reviveOldPair());
+    p.at(47_100, () => p.setSignalling(p.a, true)); // a restarts; b hears a is back
+    p.run();
+
+    expect(p.b.lost.filter(([t]) => t >= 46_300).map(([, s]) => s.kind)).toContain('description'); // b's restart offer
+    expect(p.b.logs.filter((l) => l.message.endsWith('ignored a colliding offer')).length).toBeGreaterThan(0);
+    // Once in its outage (lost), once more when it heard a was back, though its own outage was over.
+    expect(p.b.logs.filter((l) => l.message.endsWith('sending the pending offer again')).map((l) => l.t)).toEqual([46_300, 47_100]);
+    expect(after(p.a, 46_000)).toEqual([[47_130, 'connected']]); // a rolled back, answered b's offer; ICE on the new credentials
+    expect(p.a.error).toBeUndefined();
+    expect(p.b.error).toBeUndefined();
+    expect(agreed(p)).toBe(true);
+  });
+
   it('ICE fails while the call is being set up: one restart, then "ice-failed" 7 s later, all released', async () => {
     const p = await makePair();
     p.a.connection.open(true);

@@ -289,6 +289,14 @@ export class FakePeerConnection extends EventTarget {
     this.setConnection('failed');
   }
 
+  /**
+   * Test control: the old candidate pair answers again once the network is back, as Chromium's did
+   * after a 45 s blackout even with our restart offer still unanswered (bench/faults.ts timeline).
+   */
+  reviveOldPair(): void {
+    this.setConnection('connected');
+  }
+
   linkChanged(): void {
     if (this.closed) return;
     if (!this.options.link?.up) {

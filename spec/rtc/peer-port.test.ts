@@ -115,3 +115,51 @@ describe('peerPort.replaceTrack', () => {
     await expect(firstValueFrom(port.replaceTrack('video', null), { defaultValue: undefined })).rejects.toThrow('this call has no video sender');
   });
 });
+
+describe('peerPort.setVideoActive', () => {
+  /** A call's transceivers (audio, then video) whose video sender records every setParameters' `active` values. */
+  const videoSender = (encodings: number, track: { kind: string } | null = { kind: 'video' }) => {
+    const calls: boolean[][] = [];
+    let active = Array.from({ length: encodings }, () => true);
+    const sender = {
+      track,
+      getParameters: () => ({ encodings: active.map((a) => ({ active: a })) }),
+      setParameters: (p: { encodings: { active: boolean }[] }) => {
+        active = p.encodings.map((e) => e.active);
+        calls.push(active);
+        return Promise.resolve();
+      },
+    };
+    const transceivers = [
+      { currentDirection: 'sendrecv', receiver: { track: { kind: 'audio' } }, sender: { track: { kind: 'audio' } } },
+      { currentDirection: 'sendrecv', receiver: { track: { kind: 'video' } }, sender },
+    ];
+    const pc = Object.assign(new EventTarget(), { getTransceivers: () => transceivers }) as unknown as RTCPeerConnection;
+    return { set: peerPort(pc).setVideoActive!, calls };
+  };
+  const done = (o: Observable<void>) => firstValueFrom(o, { defaultValue: undefined });
+
+  it('off turns every encoding off; on turns them on; on while already on goes off first (the encoder starts over with a keyframe)', async () => {
+    const { set, calls } = videoSender(2);
+    await done(set(true));
+    expect(calls).toEqual([[false, false], [true, true]]);
+    await done(set(false));
+    await done(set(true));
+    expect(calls.slice(2)).toEqual([[false, false], [true, true]]);
+  });
+
+  it('the camera turned off meanwhile (the sender has no track): still turned on again', async () => {
+    const { set, calls } = videoSender(1, null);
+    await done(set(false));
+    await done(set(true));
+    expect(calls).toEqual([[false], [true]]);
+  });
+
+  it('no video sender (an audio-only call), or one without encodings yet: nothing to do', async () => {
+    const none = Object.assign(new EventTarget(), { getTransceivers: () => [{ currentDirection: 'sendrecv', receiver: { track: { kind: 'audio' } }, sender: {} }] }) as unknown as RTCPeerConnection;
+    await expect(done(peerPort(none).setVideoActive!(true))).resolves.toBeUndefined();
+    const { set, calls } = videoSender(0);
+    await done(set(true));
+    expect(calls).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@
 import { NEVER } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jest';
 import { RtcError } from '../../src/rtc/connection-types';
-import { connectionStates, type RecoveryStep } from '../../src/rtc/recovery';
+import { connectionStates, mediaBack, type RecoveryStep } from '../../src/rtc/recovery';
 
 const timing = { disconnectedMs: 2, restartMs: 7, retryMs: 10, outageMs: 60 };
 const states = { n: 'new', g: 'connecting', c: 'connected', d: 'disconnected', f: 'failed' } as const;
@@ -11,16 +11,17 @@ const out: Record<string, RecoveryStep> = {
   c: { kind: 'state', state: 'connected' },
   r: { kind: 'state', state: 'reconnecting' },
   R: { kind: 'restart' },
+  S: { kind: 'resend' },
 };
 const up = { t: true, f: false };
 
 // prettier-ignore
 describe('connectionStates', () => {
-  it('a short blip says reconnecting and restarts nothing; signalling coming back while connected changes nothing', marbles((m) => {
+  it('a short blip says reconnecting and restarts nothing; signalling coming back while connected only asks to resend a pending offer', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('gc-dc------', states);
     const up$ = m.hot<boolean>('               -----f-t---', up);
     const unsub = '                            ^----------!';
-    const expected = '                         -c-rc------';
+    const expected = '                         -c-rc--S---';
     m.expect(connectionStates(pc$, up$, timing, m.scheduler), unsub).toBeObservable(expected, out);
   }));
 
@@ -45,6 +46,25 @@ describe('connectionStates', () => {
     const unsub = '                            ^-------------!';
     const expected = '                         -c-r-R-R----c-';
     m.expect(connectionStates(pc$, up$, timing, m.scheduler), unsub).toBeObservable(expected, out);
+  }));
+
+  it('every signalling `true` but the first asks to resend a pending offer outside an outage; inside one the restart does it', marbles((m) => {
+    // The first value is how signalling stood when the call began; an offer lost while the other side
+    // was away is then sent again whenever it (or we) come back, even once ICE recovered by itself.
+    const pc$ = m.hot<RTCPeerConnectionState>('-c----d-----c----', states);
+    const up$ = m.hot<boolean>('               -t-f-t---t-----t-', up);
+    const unsub = '                            ^----------------!';
+    const expected = '                         -c---Sr-RR--c--S-';
+    m.expect(connectionStates(pc$, up$, timing, m.scheduler), unsub).toBeObservable(expected, out);
+  }));
+
+  it('in an outage with signalling down, inbound media flowing again restarts at once (only our restart revives our ICE); not outside an outage', marbles((m) => {
+    const pc$ = m.hot<RTCPeerConnectionState>('-c-f------------c--', states);
+    const up$ = m.hot<boolean>('               --f-----------t----', up);
+    const flowing$ = m.hot<boolean>('          -t-f----t-t--------t', up);
+    const unsub = '                            ^------------------!';
+    const expected = '                         -c-r----R-----R-c--';
+    m.expect(connectionStates(pc$, up$, timing, m.scheduler, flowing$), unsub).toBeObservable(expected, out);
   }));
 
   it('after connecting, 60 ms without connected again loses the call, failed or not', marbles((m) => {
@@ -81,5 +101,21 @@ describe('connectionStates', () => {
     const unsub = '                            ^---------!';
     const expected = '                         --------c-';
     m.expect(connectionStates(pc$, NEVER, timing, m.scheduler), unsub).toBeObservable(expected, out);
+  }));
+});
+
+// prettier-ignore
+describe('mediaBack', () => {
+  it('media back: connected after disconnected or failed (connecting between or not), or packets flowing after a silence', marbles((m) => {
+    const pc$ = m.hot<RTCPeerConnectionState>('-c-d-c--f-g-c---c-', states);
+    const flowing$ = m.hot<boolean>('          --t-f--t-t-----f--t', up);
+    const expected = '                         -----x-x----x-----x';
+    m.expect(mediaBack(pc$, flowing$)).toBeObservable(expected, { x: undefined });
+  }));
+
+  it('nothing while media was never interrupted', marbles((m) => {
+    const pc$ = m.hot<RTCPeerConnectionState>('-g-c--c-', states);
+    const flowing$ = m.hot<boolean>('          -t--t-t-', up);
+    m.expect(mediaBack(pc$, flowing$)).toBeObservable('--------');
   }));
 });

@@ -7,6 +7,7 @@ import {
   concatMap,
   defer,
   distinctUntilChanged,
+  filter,
   first,
   ignoreElements,
   map,
@@ -27,7 +28,7 @@ import { applyRemoteSignals, freshFlags, makeOffers, type NegotiationEvent } fro
 import { peerPort, type PeerPort, type RemoteTrack } from './peer-port';
 import { callVerdicts$, withInterruption } from './call-stats';
 import { verificationWords$ } from './call-verification';
-import { connectionStates, defaultRecoveryTiming, type RecoveryStep, type RecoveryTiming } from './recovery';
+import { connectionStates, defaultRecoveryTiming, mediaBack, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
 
 /** The browser, as the call's media uses it; every field defaults to the real thing. */
@@ -156,34 +157,66 @@ export function callMedia$(
       }),
     );
     const remote$ = remoteStreams(port.tracks$, createStream).pipe(map((stream): CallMediaEvent => ({ kind: 'remote', stream })));
-    // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the
-    // answer may have been lost with the socket) is sent again, which the other side answers again.
-    const restart$ = defer((): Observable<CallMediaEvent> => {
+    // Our offer still waiting for its answer, sent again (the other side answers it again; a copy it
+    // already answered comes back as an answer we ignore).
+    const pendingOffer$ = defer((): Observable<CallMediaEvent> => {
       const pending = port.localDescription();
-      if (port.signalingState() === 'stable') {
-        log('info', `${role}: restarting ICE`);
-        port.restartIce();
-      } else if (port.signalingState() === 'have-local-offer' && pending?.type === 'offer') {
-        log('info', `${role}: sending the pending offer again`);
-        return of({ kind: 'signal', signal: { kind: 'description', description: pending } });
-      }
-      return EMPTY; // answering their offer just now: that answer is the restart
+      if (port.signalingState() !== 'have-local-offer' || pending?.type !== 'offer') return EMPTY;
+      log('info', `${role}: sending the pending offer again`);
+      return of({ kind: 'signal', signal: { kind: 'description', description: pending } });
     });
-    const steps$ = concat(
-      of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
-      connectionStates(port.connectionState$, signallingUp$, timing, scheduler),
-    ).pipe(share());
+    // A restart in stable makes a new offer (negotiationneeded); one already pending (its offer or the
+    // answer may have been lost with the socket) is sent again; answering their offer just now: that answer is the restart.
+    const restart$ = defer((): Observable<CallMediaEvent> => {
+      if (port.signalingState() !== 'stable') return pendingOffer$;
+      log('info', `${role}: restarting ICE`);
+      port.restartIce();
+      return EMPTY;
+    });
     // Readings start once connected (the silence of setup is no interruption) and end with the call.
     const readStats = port.stats;
     const verdicts$ =
       readStats === undefined ? EMPTY : port.connectionState$.pipe(first((s) => s === 'connected'), switchMap(() => callVerdicts$(readStats, scheduler)), share());
+    const steps$ = concat(
+      of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
+      connectionStates(port.connectionState$, signallingUp$, timing, scheduler, verdicts$.pipe(map((v) => v.flowing))),
+    ).pipe(share());
+    // While media is interrupted our video is off: nothing gets through, and what the sender would queue
+    // meanwhile goes out first after the restore, ahead of any keyframe (the picture came back ~1 s late
+    // after an 8 s blackout). When media is back it is on again, starting with a keyframe, so the other
+    // side's picture need not wait for its own keyframe request (src/rtc/recovery.ts mediaBack).
+    const setVideoActive = port.setVideoActive;
+    const video$ =
+      setVideoActive === undefined
+        ? EMPTY
+        : merge(
+            verdicts$.pipe(
+              map((v) => v.flowing),
+              distinctUntilChanged(),
+              filter((flowing) => !flowing),
+            ),
+            mediaBack(port.connectionState$, verdicts$.pipe(map((v) => v.flowing))).pipe(map(() => true)),
+          ).pipe(
+            // concatMap: off and on in the order they were asked for.
+            concatMap((active) =>
+              setVideoActive(active).pipe(
+                tap(() => log('debug', `${role}: media ${active ? 'back: video on, from a keyframe' : 'interrupted: video off'}`)),
+                catchError((error: unknown) => {
+                  log('warn', `${role}: could not turn our video ${active ? 'on' : 'off'}`, error);
+                  return EMPTY;
+                }),
+              ),
+            ),
+            ignoreElements(),
+          );
     // Subscribed first: the shared steps' synchronous `connecting` must reach the state stream.
     const states$ = merge(
       withInterruption(
         steps$.pipe(mergeMap((step) => (step.kind === 'state' ? of(step.state) : EMPTY))),
         verdicts$.pipe(map((v) => v.flowing)),
       ).pipe(map((state): CallMediaEvent => ({ kind: 'state', state }))),
-      steps$.pipe(concatMap((step) => (step.kind === 'restart' ? restart$ : EMPTY))),
+      steps$.pipe(concatMap((step) => (step.kind === 'restart' ? restart$ : step.kind === 'resend' ? pendingOffer$ : EMPTY))),
+      video$,
       verdicts$.pipe(
         map((v) => v.poor),
         distinctUntilChanged(),

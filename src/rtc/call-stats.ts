@@ -36,10 +36,19 @@ export interface QualityRules {
   readonly maxLoss: number;
   /** Packets arrive but no video frame was decoded for this long. */
   readonly frozenMs: number;
+  /** Hysteresis: a reason is told only after this many readings in a row gave it. */
+  readonly poorSamples: number;
+  /** Hysteresis: poor ends only after good readings for this long. */
+  readonly goodMs: number;
 }
 
-/** issue 13/14: interrupted after 1.5 s without packets; poor above 400 ms round trip, 5 % loss, or 2 s without frames. */
-export const defaultQualityRules: QualityRules = { silentMs: 1_500, maxRttMs: 400, maxLoss: 0.05, frozenMs: 2_000 };
+/**
+ * issue 13/14: interrupted after 1.5 s without packets; poor above 400 ms round trip, 5 % loss, or 2 s
+ * without frames. Under 20 % loss single readings swing across those lines and the warning changed
+ * 14–22 times in 20 s (bench/faults.ts); told after 2 poor readings in a row (1 s), withdrawn after 3 s
+ * of good ones, it stays put through a bad spell and still comes within ~1 s of one starting.
+ */
+export const defaultQualityRules: QualityRules = { silentMs: 1_500, maxRttMs: 400, maxLoss: 0.05, frozenMs: 2_000, poorSamples: 2, goodMs: 3_000 };
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -105,6 +114,30 @@ export function verdict(track: StatsTrack, rules: QualityRules): CallVerdict {
   return { flowing, poor };
 }
 
+/** The verdict as told, with what the hysteresis remembers: the latest run of one raw reason, and since when readings were good. */
+export interface ToldVerdict {
+  readonly told: CallVerdict;
+  readonly run: { readonly reason: PoorReason | null; readonly count: number };
+  readonly goodSince: number | null;
+}
+
+/**
+ * Hysteresis on `poor` (see defaultQualityRules): a reason is told, or replaces the one told, after
+ * `poorSamples` readings in a row gave it; poor ends after `goodMs` of good readings. An interruption
+ * is told at once and clears poor (media that comes back starts from good).
+ */
+export function tell(previous: ToldVerdict | null, raw: CallVerdict, at: number, rules: QualityRules): ToldVerdict {
+  const run = previous !== null && previous.run.reason === raw.poor ? { reason: raw.poor, count: previous.run.count + 1 } : { reason: raw.poor, count: 1 };
+  const goodSince = raw.poor === null ? (previous?.goodSince ?? at) : null;
+  if (!raw.flowing) return { told: raw, run, goodSince: null };
+  const was = previous?.told.flowing === true ? previous.told.poor : null;
+  const poor: PoorReason | null =
+    raw.poor !== null ? (run.count >= rules.poorSamples ? raw.poor : was)
+    : was !== null && goodSince !== null && at - goodSince < rules.goodMs ? was
+    : null;
+  return { told: { flowing: true, poor }, run, goodSince };
+}
+
 /** Polling period: twice a second, so 1.5 s of silence shows within 2 s; each reading is one getStats() call, cheap. */
 export const STATS_PERIOD_MS = 500;
 
@@ -118,7 +151,8 @@ export function callVerdicts$(getStats: () => Observable<Iterable<unknown>>, sch
     map((stats) => readSample(stats, scheduler.now())),
     scan((track: StatsTrack | null, sample) => (track === null ? startTrack(sample) : advance(track, sample)), null),
     filter((track): track is StatsTrack => track !== null),
-    map((track) => verdict(track, rules)),
+    scan<StatsTrack, ToldVerdict, null>((told, track) => tell(told, verdict(track, rules), track.last.at, rules), null),
+    map((told) => told.told),
     distinctUntilChanged((a, b) => a.flowing === b.flowing && a.poor === b.poor),
   );
 }

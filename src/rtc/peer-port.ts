@@ -25,6 +25,11 @@ export interface PeerPort {
   close(): void;
   /** One getStats() reading, as the report's entries (src/rtc/call-stats.ts reads them). */
   readonly stats?: () => Observable<Iterable<unknown>>;
+  /**
+   * Our video sender's encodings off (`false`: nothing queued or sent while media cannot get through)
+   * or on, starting over with a keyframe (src/rtc/call-media.ts, around an interruption).
+   */
+  readonly setVideoActive?: (active: boolean) => Observable<void>;
   /** Our gathered candidates, `null` at the end of gathering. */
   readonly candidates$: Observable<RTCIceCandidateInit | null>;
   readonly negotiationNeeded$: Observable<unknown>;
@@ -69,6 +74,25 @@ export function peerPort(pc: RTCPeerConnection): PeerPort {
     restartIce: () => pc.restartIce(),
     // Only where the connection can report (the test fakes cannot; then there is nothing to poll).
     ...(typeof pc.getStats === 'function' ? { stats: () => defer(async () => (await pc.getStats()).values()) } : {}),
+    // Encodings on again after being off make the encoder start over with a keyframe (there is no API to
+    // ask for one outside encoded transforms), so `true` while already on turns them off first.
+    ...(typeof pc.getTransceivers === 'function'
+      ? {
+          setVideoActive: (active: boolean) =>
+            defer(async () => {
+              // Found by the receiver's kind, as in replaceTrack: a camera turned off (no track) meanwhile must still come back on.
+              const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped')?.sender;
+              if (sender === undefined) return;
+              const on = sender.getParameters().encodings.every((e) => e.active !== false);
+              for (const value of active && on ? [false, true] : [active]) {
+                const parameters = sender.getParameters();
+                if (parameters.encodings.length === 0) return;
+                for (const encoding of parameters.encodings) encoding.active = value;
+                await sender.setParameters(parameters);
+              }
+            }),
+        }
+      : {}),
     close: () => pc.close(),
     candidates$: fromEvent(pc, 'icecandidate').pipe(
       map((e) => {

@@ -6,12 +6,15 @@ import {
   distinctUntilChanged,
   exhaustMap,
   filter,
+  finalize,
   ignoreElements,
   map,
   merge,
   of,
   race,
+  scan,
   share,
+  skip,
   switchMap,
   take,
   takeUntil,
@@ -42,11 +45,15 @@ export interface RecoveryTiming {
  */
 export const defaultRecoveryTiming: RecoveryTiming = { disconnectedMs: 2000, restartMs: 7000, retryMs: 10_000, outageMs: 60_000 };
 
-/** What recovery asks of the call's media: a state to report, or an ICE restart to make (or to send again). */
-export type RecoveryStep = { readonly kind: 'state'; readonly state: ConnectionState } | { readonly kind: 'restart' };
+/**
+ * What recovery asks of the call's media: a state to report, an ICE restart to make (or to send
+ * again), or (`resend`) an offer still pending to send again, nothing else.
+ */
+export type RecoveryStep = { readonly kind: 'state'; readonly state: ConnectionState } | { readonly kind: 'restart' } | { readonly kind: 'resend' };
 
 const state = (s: ConnectionState): RecoveryStep => ({ kind: 'state', state: s });
 const restart: RecoveryStep = { kind: 'restart' };
+const resend: RecoveryStep = { kind: 'resend' };
 
 /**
  * Our connection state from the RTCPeerConnection's, and when to restart ICE.
@@ -57,8 +64,14 @@ const restart: RecoveryStep = { kind: 'restart' };
  * After it connected, an outage begins at `disconnected` or `failed`: `reconnecting` at once; a restart
  * after `disconnectedMs` (at once on `failed`), tried again every `retryMs` — but only while
  * `signallingUp$` last said true, since a restart's offer sent into a dead socket is lost; every `true`
- * during the outage restarts at once. `connected` ends the outage; after `outageMs` without it the
- * stream errors with RtcError `connection-lost`.
+ * during the outage restarts at once, and so does inbound media flowing again (`flowing$` true), with
+ * signalling down or not. `connected` ends the outage; after `outageMs` without it the stream errors
+ * with RtcError `connection-lost`.
+ *
+ * Outside an outage every `true` after the first asks to `resend` a pending offer: the relay drops
+ * signals to a page that is offline, so after a long blackout one side's restart offer may never
+ * have arrived while the other side's was ignored in the collision, and both wait for an answer
+ * (seen in the bench/faults.ts timeline: ICE had come back on the old pair, the outage was over).
  *
  * @example
  *   pc:        -c--d------------------c-   (disconnectedMs 2, retryMs 10)
@@ -70,6 +83,8 @@ export function connectionStates(
   signallingUp$: Observable<boolean>,
   timing: RecoveryTiming,
   scheduler: SchedulerLike,
+  /** Inbound media flowing (src/rtc/call-stats.ts): `true` during an outage restarts at once, signalling or not. */
+  flowing$: Observable<boolean> = EMPTY,
 ): Observable<RecoveryStep> {
   return defer(() => {
     const state$ = pcState$.pipe(share());
@@ -95,6 +110,7 @@ export function connectionStates(
       exhaustMap(() => concat(of(restart, state('reconnecting')), race(connected$.pipe(take(1), ignoreElements()), iceFailed$))),
     );
 
+    let inOutage = false;
     const outage = (first: RTCPeerConnectionState): Observable<RecoveryStep> => {
       const firstTry$ = first === 'failed' ? of(0) : timer(timing.disconnectedMs, scheduler);
       // switchMap: each reason to try (the first, signalling back) tries now and restarts the retry clock.
@@ -103,9 +119,31 @@ export function connectionStates(
         filter(() => up),
         map(() => restart),
       );
+      // Media from the other side again while our ICE still says failed: the network is back, and only a
+      // restart of ours revives this side's ICE (the faults timeline: ~0.5 s before our socket was back).
+      // It needs no answer for that; its offer goes out when signalling is back.
+      const mediaBack$ = flowing$.pipe(
+        distinctUntilChanged(),
+        filter((f) => f),
+        map(() => restart),
+      );
       const lost$ = timer(timing.outageMs, scheduler).pipe(concatMap(() => throwError(() => new RtcError('connection-lost'))));
-      return merge(of(state('reconnecting')), tries$, lost$).pipe(takeUntil(connected$));
+      return defer(() => {
+        inOutage = true;
+        return merge(of(state('reconnecting')), tries$, mediaBack$, lost$);
+      }).pipe(
+        takeUntil(connected$),
+        finalize(() => {
+          inOutage = false;
+        }),
+      );
     };
+    // skip(1): the first value is how signalling stands when the call starts, not news.
+    const resends$ = up$.pipe(
+      skip(1),
+      filter((u) => u && !inOutage),
+      map(() => resend),
+    );
     // exhaustMap: `failed` after `disconnected` is the same outage, with the same deadline.
     const outages$ = connected$.pipe(
       take(1),
@@ -113,10 +151,36 @@ export function connectionStates(
     );
 
     return merge(
-      up$.pipe(ignoreElements()), // keeps `up` current for the whole call
+      resends$, // also keeps `up` current for the whole call
       connected$.pipe(map(() => state('connected'))),
       setup$,
       outages$,
     ).pipe(distinctUntilChanged((a, b) => a.kind === 'state' && b.kind === 'state' && a.state === b.state));
   });
+}
+
+/**
+ * When media is back after an interruption: the connection `connected` again after `disconnected` or
+ * `failed`, or inbound packets flowing again (`flowing$` true after false; a blackout shorter than
+ * Chromium's ~7.5 s `disconnected` shows only there). The picture then waits for a keyframe, which
+ * Chromium's receiver asks for only at its next 3 s "no decodable frame" check: the bench/faults.ts
+ * timeline showed 1–3 s of packets without a picture. So each side sends one at this moment.
+ *
+ * @example
+ *   pc:      -c--d---c------
+ *   flowing: ---f--t----f-t-
+ *   out:     ------x-x----x-
+ */
+export function mediaBack(pcState$: Observable<RTCPeerConnectionState>, flowing$: Observable<boolean>): Observable<void> {
+  // Up after any down since the last up (`connecting` may come between, as during a restart).
+  const backs = <T>(values$: Observable<T>, isDown: (v: T) => boolean, isUp: (v: T) => boolean): Observable<void> =>
+    values$.pipe(
+      scan((acc: { down: boolean; back: boolean }, v: T) => ({ down: isDown(v) || (acc.down && !isUp(v)), back: acc.down && isUp(v) }), { down: false, back: false }),
+      filter((acc) => acc.back),
+      map(() => undefined),
+    );
+  return merge(
+    backs(pcState$, (s) => s === 'disconnected' || s === 'failed', (s) => s === 'connected'),
+    backs(flowing$, (f) => !f, (f) => f),
+  );
 }
