@@ -1,12 +1,13 @@
-// One Chromium ↔ Firefox ESR call and a glare round, and which of webrtc-adapter's shims current Firefox needs: Firefox is
-// Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi (e2e/support/firefox.ts), Chromium the suite's own.
+// Chromium ↔ Firefox ESR calls: a basic call and a glare round, the in-call controls pressed in Firefox, and which of
+// webrtc-adapter's shims current Firefox needs. Firefox is Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi
+// (e2e/support/firefox.ts), Chromium the suite's own.
 import type { Browser } from 'puppeteer-core';
 import { FIREFOX_WITHOUT_SHIMS } from '../src/shims/versions';
 import { adapterDiffScript, type AdapterDiff } from './support/adapter-diff';
 import { clickCallAt } from './support/click-at';
 import { FirefoxPeer, launchFirefox } from './support/firefox';
-import { WAIT_MS } from './support/peer-page';
-import { useSuite } from './support/session';
+import { WAIT_MS, type PeerPage } from './support/peer-page';
+import { useSuite, type Client, type TestRun } from './support/session';
 import { until } from './support/wait';
 
 const { scenario } = useSuite();
@@ -16,15 +17,29 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => firefox?.close(), 20_000);
 
+/**
+ * Cleo in Chromium and Finn in Firefox on one channel, each seeing the other; Finn's screenshot, console
+ * and frames saved beside the Chromium artifacts if `body` fails, and his page closed after it.
+ */
+async function withCleoAndFinn(run: TestRun, body: (pages: { c: Client; chrome: PeerPage; fox: FirefoxPeer }) => Promise<void>): Promise<void> {
+  if (firefox === null) throw new Error('Firefox did not launch');
+  const c = await run.open('chromium', { name: 'Cleo' });
+  const fox = await FirefoxPeer.open(firefox, run.channelUrl, 'firefox', 'Finn');
+  try {
+    await Promise.all([c.peer.waitForPeer('Finn'), fox.waitForPeer('Cleo')]);
+    await body({ c, chrome: c.peer, fox });
+  } catch (error) {
+    await fox.saveArtifacts(`${run.artifacts}-firefox`);
+    throw error;
+  } finally {
+    await fox.page.close().catch(() => undefined);
+  }
+}
+
 scenario(
   '1. Chromium and Firefox ESR: Firefox calls, Chromium accepts, video both ways; then glare gives exactly one call',
-  async (run) => {
-    if (firefox === null) throw new Error('Firefox did not launch');
-    const c = await run.open('chromium', { name: 'Cleo' });
-    const chrome = c.peer;
-    const fox = await FirefoxPeer.open(firefox, run.channelUrl, 'firefox', 'Finn');
-    try {
-      await Promise.all([chrome.waitForPeer('Finn'), fox.waitForPeer('Cleo')]);
+  (run) =>
+    withCleoAndFinn(run, async ({ c, chrome, fox }) => {
       expect(await fox.shimChunks()).toEqual([]); // current Firefox: no webrtc-adapter chunk (scenario 2)
       await fox.click('#nav-menu', 'Call Cleo');
       await fox.waitForStatus(/^Calling Cleo…$/);
@@ -49,13 +64,7 @@ scenario(
       await Promise.all([chrome.waitForIdleMedia(), fox.waitForStatus(/^Cleo hung up$/)]);
       await fox.waitForPeer('Cleo');
       expect((await fox.media()).open).toBe(0);
-    } catch (error) {
-      await fox.saveArtifacts(`${run.artifacts}-firefox`);
-      throw error;
-    } finally {
-      await fox.page.close().catch(() => undefined);
-    }
-  },
+    }),
   90_000,
 );
 
@@ -95,13 +104,8 @@ const UNAVAILABLE = 'Verification is not available in this browser.';
 
 scenario(
   '3. in-call controls from Firefox: M and V as Chromium sees them, the camera stopped and back; Verify: Firefox "not available", Chromium six words or "not available" (its stats name the remote certificate at connect or not), so never comparable; Hang up ends it on both',
-  async (run) => {
-    if (firefox === null) throw new Error('Firefox did not launch');
-    const c = await run.open('chromium', { name: 'Cleo' });
-    const chrome = c.peer;
-    const fox = await FirefoxPeer.open(firefox, run.channelUrl, 'firefox', 'Finn');
-    try {
-      await Promise.all([chrome.waitForPeer('Finn'), fox.waitForPeer('Cleo')]);
+  (run) =>
+    withCleoAndFinn(run, async ({ chrome, fox }) => {
       await chrome.call('Finn');
       await fox.waitForDialog('Cleo is calling');
       await fox.click('#modal-content', 'Accept');
@@ -151,12 +155,6 @@ scenario(
       await Promise.all([chrome.waitForIdleMedia(), chrome.waitForStatus(/^Finn hung up$/), fox.waitForPeer('Cleo')]);
       expect((await fox.media()).open).toBe(0);
       expect(new Set((await fox.localTracks('video')).acquired)).toEqual(new Set(['ended']));
-    } catch (error) {
-      await fox.saveArtifacts(`${run.artifacts}-firefox`);
-      throw error;
-    } finally {
-      await fox.page.close().catch(() => undefined);
-    }
-  },
+    }),
   60_000,
 );
