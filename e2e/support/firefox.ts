@@ -103,6 +103,51 @@ export class FirefoxPeer {
     await (handle as ElementHandle<HTMLButtonElement>).click();
   }
 
+  /**
+   * Clicks the `#call-controls` button with exactly this text, like a person: move the mouse (the bar
+   * fades and ignores the pointer 3 s after the last activity), then a real pointer click; if the bar
+   * faded again before it landed (a loaded machine: no `click` reached the button), move and retry.
+   */
+  async control(text: string, timeout = WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.mouse.move(200 + Math.random() * 100, 200 + Math.random() * 100);
+      const handle = await this.page.waitForFunction(
+        (label: string) => {
+          const button = Array.from(document.querySelectorAll<HTMLButtonElement>('#call-controls button')).find((b) => b.textContent === label);
+          if (button === undefined || document.querySelector('nav.nav-hidden') !== null) return undefined;
+          button.addEventListener('click', () => (button.dataset.e2eClicked = 'yes'), { once: true });
+          return button;
+        },
+        { timeout },
+        text,
+      );
+      const button = handle as ElementHandle<HTMLButtonElement>;
+      await button.click();
+      // The flag is set before the view's own handler redraws the bar, so a detached button still tells.
+      const landed = await button.evaluate((b) => b.dataset.e2eClicked === 'yes');
+      if (landed) return;
+      if (Date.now() > deadline) throw new Error(`${this.label}: the click on "${text}" in #call-controls did not land`);
+    }
+  }
+
+  /** The open dialog's whole text (so a failure shows what it said). */
+  dialogText(): Promise<string> {
+    return this.page.evaluate(() => (document.getElementById('modal-content') as HTMLElement).innerText);
+  }
+
+  /** Our own tracks of a kind: what the senders send, and the state of every one getUserMedia gave. */
+  localTracks(kind: 'audio' | 'video'): Promise<{ sent: string[]; acquired: string[] }> {
+    return this.page.evaluate((k: string) => {
+      const probe = (window as unknown as ProbedWindow).__e2e;
+      const open = probe.pcs.filter((pc) => pc.signalingState !== 'closed');
+      return {
+        sent: open.flatMap((pc) => pc.getSenders()).filter((s) => s.track?.kind === k).map((s) => `${s.track!.readyState}${s.track!.enabled ? '' : ' disabled'}`),
+        acquired: probe.localStreams.flatMap((st) => st.getTracks()).filter((t) => t.kind === k).map((t) => t.readyState),
+      };
+    }, kind);
+  }
+
   /** Paths of the webrtc-adapter chunks (src/browser-shims.ts) this page fetched. */
   shimChunks(): Promise<string[]> {
     return this.page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => /\/shims-[a-z]+\.[0-9a-f]+\.js$/.test(p)));
