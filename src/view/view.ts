@@ -298,7 +298,7 @@ export class View implements PeerView {
         'section',
         { className: 'content' },
         this.el('p', { className: 'sas-words' }, this.el('strong', { text: words.join(' ') })),
-        this.el('p', { text: `Read these words to ${name}. If ${name} sees the same words, nobody is in between.` }),
+        this.el('p', { text: `Read these words to ${name}. If ${name} sees the same words, nobody is in between. If ${name}'s browser cannot show them, this call cannot be verified.` }),
       ),
       this.el('footer', {}, this.button('They match', 'verify-match', 'success'), this.button("They don't match", 'verify-mismatch', 'error'), close),
     ];
