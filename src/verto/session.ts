@@ -1,10 +1,10 @@
 import {
   catchError,
+  combineLatest,
   concat,
   defer,
   EMPTY,
   filter,
-  forkJoin,
   from,
   ignoreElements,
   map,
@@ -141,7 +141,8 @@ function online(send: (text: string) => void, frames$: Observable<InboundFrame>,
     firstWithin(timings.requestTimeoutMs + timings.clientReadyTimeoutMs, () => new RpcTimeoutError('verto.clientReady')),
   );
 
-  const channel$ = forkJoin([login$, clientReady$]).pipe(
+  // Both emit once and complete: combineLatest (in the bundle anyway) then acts as forkJoin.
+  const channel$ = combineLatest([login$, clientReady$]).pipe(
     switchMap(() => rpc.request('verto.subscribe', withSession({ eventChannel: options.channelId }))),
     catchError((error: unknown) => throwError(() => (error instanceof RpcError ? new LoginFailedError(`not allowed in this channel`) : error))),
     switchMap(() => {
