@@ -1,4 +1,4 @@
-import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, finalize, first, ignoreElements, map, merge, mergeMap, of, tap, type Observable } from 'rxjs';
+import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, filter, finalize, ignoreElements, map, merge, mergeMap, of, take, tap, type Observable } from 'rxjs';
 import type { AudioChoice } from '../rtc/audio-devices';
 import { browserAudio, callAudio$, type AudioDevices } from '../rtc/call-audio';
 import { RtcError, type AudioOnlyReason, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
@@ -95,7 +95,7 @@ export function callConnection$(
             return EMPTY;
           case 'signal':
             // With the camera blocked, nothing reaches the other side (not even our silence) until the person chose to go on.
-            if (audioOnly === 'camera-blocked') return flags$.pipe(first((f) => f.agreed), tap(() => send(e.signal)), ignoreElements());
+            if (audioOnly === 'camera-blocked') return flags$.pipe(filter((f) => f.agreed), take(1), tap(() => send(e.signal)), ignoreElements());
             send(e.signal);
             return EMPTY;
           case 'state':

@@ -7,6 +7,7 @@ import {
   connect,
   defer,
   distinctUntilChanged,
+  expand,
   finalize,
   ignoreElements,
   map,
@@ -14,7 +15,6 @@ import {
   mergeMap,
   observeOn,
   of,
-  repeat,
   scan,
   share,
   startWith,
@@ -120,8 +120,10 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       map((intent): PeerEvent => (intent.kind === 'call' ? { kind: 'place-call', peerId: intent.peerId, callId: deps.newCallId() } : { kind: 'intent', intent })),
     );
     const status$ = client.status$.pipe(map((status): PeerEvent => ({ kind: 'client', status })));
-    const keepalive$ = defer(() => timer(keepaliveDelay(deps.random))).pipe(
-      repeat(),
+    // Each keepalive starts the next random wait (expand is in the bundle anyway, repeat is not).
+    const nextKeepalive = () => timer(keepaliveDelay(deps.random));
+    const keepalive$ = defer(nextKeepalive).pipe(
+      expand(nextKeepalive),
       map((): PeerEvent => ({ kind: 'keepalive' })),
     );
 

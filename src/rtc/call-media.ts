@@ -8,7 +8,6 @@ import {
   defer,
   distinctUntilChanged,
   filter,
-  first,
   ignoreElements,
   map,
   merge,
@@ -138,7 +137,7 @@ export function callMedia$(
     // offer has arrived, so they ride in its answer. Both offering at once made the polite side roll back
     // an offer still being set, after which Chromium gathered no candidates and the call never connected.
     const turn$ = defer(() =>
-      polite && port.remoteDescription() === null ? port.signalingState$.pipe(first((s) => s === 'have-remote-offer')) : of(null),
+      polite && port.remoteDescription() === null ? port.signalingState$.pipe(filter((s) => s === 'have-remote-offer'), take(1)) : of(null),
     );
     // Tracks go in when media is ready, now or later (a later addTrack renegotiates); stopped at teardown.
     // A track replaced before then waits for them (the polite side adds its own at the first offer).
@@ -176,7 +175,7 @@ export function callMedia$(
     // Readings start once connected (the silence of setup is no interruption) and end with the call.
     const readStats = port.stats;
     const verdicts$ =
-      readStats === undefined ? EMPTY : port.connectionState$.pipe(first((s) => s === 'connected'), switchMap(() => callVerdicts$(readStats, scheduler)), share());
+      readStats === undefined ? EMPTY : port.connectionState$.pipe(filter((s) => s === 'connected'), take(1), switchMap(() => callVerdicts$(readStats, scheduler)), share());
     const steps$ = concat(
       of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
       connectionStates(port.connectionState$, signallingUp$, timing, scheduler, verdicts$.pipe(map((v) => v.flowing))),

@@ -1,4 +1,4 @@
-import { defer, EMPTY, filter, map, merge, Observable, take, throwError, timeout } from 'rxjs';
+import { defer, EMPTY, filter, map, merge, type MonoTypeOperatorFunction, Observable, race, take, timer } from 'rxjs';
 import type { JsonObject } from './client-types';
 import { RpcError, RpcTimeoutError } from './errors';
 import { encodeRequest, type RpcReply } from './jsonrpc';
@@ -35,9 +35,25 @@ export function createRpc(deps: RpcDeps): Rpc {
           return EMPTY;
         });
         // merge subscribes reply$ before send$ runs, so even a synchronous reply is not missed.
-        return merge(reply$, send$).pipe(timeout({ first: timeoutMs, with: () => throwError(() => new RpcTimeoutError(method)) }));
+        return merge(reply$, send$).pipe(firstWithin(timeoutMs, () => new RpcTimeoutError(method)));
       }),
   };
+}
+
+/**
+ * Errors with `error()` unless the source emits (or ends) within `ms`; after its first value it runs
+ * untimed. timeout({ first, with }) does the same; race and timer are in the bundle anyway, timeout is not.
+ */
+export function firstWithin<T>(ms: number, error: () => Error): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    race(
+      source,
+      timer(ms).pipe(
+        map((): T => {
+          throw error();
+        }),
+      ),
+    );
 }
 
 function toRpcError(error: JsonObject): RpcError {

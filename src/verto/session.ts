@@ -1,10 +1,10 @@
 import {
   catchError,
+  combineLatest,
   concat,
   defer,
   EMPTY,
   filter,
-  forkJoin,
   from,
   ignoreElements,
   map,
@@ -19,7 +19,6 @@ import {
   take,
   tap,
   throwError,
-  timeout,
   timer,
 } from 'rxjs';
 import type { Logger } from '../log';
@@ -32,7 +31,7 @@ import { classifyOwnLogin, formatPage, type PageInstance } from './page-instance
 import { decodeFrame, encodeRequest, type InboundFrame, type RpcReply, type ServerRequest } from './jsonrpc';
 import type { Outbox } from './outbox';
 import type { RecentIds } from './recent-ids';
-import { createRpc, type Rpc } from './rpc';
+import { createRpc, firstWithin, type Rpc } from './rpc';
 import type { SocketEvent } from './socket';
 
 /** What one connection contributes to the client's public streams. */
@@ -109,7 +108,7 @@ export function session$(socketEvents$: Observable<SocketEvent>, deps: SessionDe
     return events$.pipe(
       filter(isOpen),
       take(1),
-      timeout({ first: deps.timings.connectTimeoutMs, with: () => throwError(() => new ConnectTimeoutError(deps.timings.connectTimeoutMs)) }),
+      firstWithin(deps.timings.connectTimeoutMs, () => new ConnectTimeoutError(deps.timings.connectTimeoutMs)),
       // Socket errors still arrive: everything below listens to frames$, which shares the socket.
       switchMap((open) => online(open.send, frames$, deps)),
     );
@@ -139,10 +138,11 @@ function online(send: (text: string) => void, frames$: Observable<InboundFrame>,
   const clientReady$ = requests$.pipe(
     filter((r) => r.method === 'verto.clientReady'),
     take(1),
-    timeout({ first: timings.requestTimeoutMs + timings.clientReadyTimeoutMs, with: () => throwError(() => new RpcTimeoutError('verto.clientReady')) }),
+    firstWithin(timings.requestTimeoutMs + timings.clientReadyTimeoutMs, () => new RpcTimeoutError('verto.clientReady')),
   );
 
-  const channel$ = forkJoin([login$, clientReady$]).pipe(
+  // Both emit once and complete: combineLatest (in the bundle anyway) then acts as forkJoin.
+  const channel$ = combineLatest([login$, clientReady$]).pipe(
     switchMap(() => rpc.request('verto.subscribe', withSession({ eventChannel: options.channelId }))),
     catchError((error: unknown) => throwError(() => (error instanceof RpcError ? new LoginFailedError(`not allowed in this channel`) : error))),
     switchMap(() => {
