@@ -17,14 +17,7 @@ module.exports = (_env, argv) => {
     devtool: 'source-map',
     module: {
       rules: [
-        // Class fields as constructor assignments (declarations without a value emit nothing; ~100 B gzip):
-        // the same objects here, as no class in src extends one with accessors and tsc refuses a field read
-        // before its constructor sets it.
-        {
-          test: /\.ts$/,
-          exclude: /node_modules/,
-          use: { loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true, compilerOptions: { useDefineForClassFields: false } } },
-        },
+        { test: /\.ts$/, exclude: /node_modules/, use: { loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } } },
         { test: /\.css$/, use: [MiniCssExtractPlugin.loader, 'css-loader'] },
         // Each shim chunk (src/browser-shims.ts) in its own layer: its adapter modules are its own copies,
         // tree-shaken to what that chunk's list uses (webpack keeps one module's used exports for all
