@@ -87,7 +87,7 @@ export function callConnection$(
               // The camera chosen in the Devices dialog is opened by the video sender, its one owner.
               camera === undefined
                 ? EMPTY
-                : videoSender$(combineLatest([flags$, audio$.pipe(map((a) => a.camera), startWith(cameraId), distinctUntilChanged())]).pipe(map(([f, device]) => ({ ...f, device }))), camera, video).pipe(mergeMap(fromSender)),
+                : videoSender$(combineLatest([flags$, audio$.pipe(startWith({ camera: cameraId }))]).pipe(map(([f, a]) => ({ ...f, device: a.camera }))), camera, video).pipe(mergeMap(fromSender)),
               devices === undefined
                 ? EMPTY
                 : callAudio$(e.stream, e.replaceTrack, audio$, browserAudio(devices, deps.view.setSpeaker ?? null)).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),

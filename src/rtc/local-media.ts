@@ -1,4 +1,4 @@
-import { Observable, catchError, throwError } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { RtcError, type AudioOnlyReason } from './connection-types';
 import { userMedia } from './user-media';
 
@@ -47,7 +47,9 @@ async function inputKinds(devices: MediaDevicesLike): Promise<{ audio: boolean; 
   }
 }
 
-async function getMedia(devices: MediaDevicesLike, mic: string | undefined, camera: string | undefined): Promise<MediaStream> {
+async function getMedia(devices: MediaDevicesLike | undefined, mic: string | undefined, camera: string | undefined): Promise<MediaStream> {
+  // navigator.mediaDevices is absent outside a secure context.
+  if (devices === undefined) throw new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') });
   const kinds = await inputKinds(devices);
   // `ideal`, not `exact`: a remembered microphone or camera that is gone falls back to the default.
   const audio = kinds.audio && mic ? { deviceId: mic } : kinds.audio;
@@ -78,7 +80,9 @@ async function getMedia(devices: MediaDevicesLike, mic: string | undefined, came
  * stops the tracks it delivers later, so a cancelled call never leaves the camera on.
  */
 export function acquireLocalMedia(devices: MediaDevicesLike | undefined, mic?: string, camera?: string): Observable<MediaStream> {
-  // navigator.mediaDevices is absent outside a secure context.
-  if (devices === undefined) return throwError(() => new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') }));
-  return userMedia(() => getMedia(devices, mic, camera)).pipe(catchError((error: unknown) => throwError(() => (error instanceof RtcError ? error : mediaFailure(error)))));
+  return userMedia(() =>
+    getMedia(devices, mic, camera).catch((error: unknown) => {
+      throw error instanceof RtcError ? error : mediaFailure(error);
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { EMPTY, Observable, catchError, combineLatest, concat, connect, defer, distinctUntilChanged, filter, fromEvent, ignoreElements, map, merge, mergeMap, of, switchMap, take, throwError } from 'rxjs';
+import { EMPTY, Observable, catchError, combineLatest, concat, connect, defer, distinctUntilChanged, filter, fromEvent, ignoreElements, map, merge, mergeMap, of, switchMap, take } from 'rxjs';
 import { RtcError, type RtcFailure } from './connection-types';
 import { mediaFailure } from './local-media';
 import { exactly, stopAll, userMedia } from './user-media';
@@ -35,8 +35,11 @@ export interface VideoSenderDeps {
  * unsubscribe, and stopped at once when it arrives after unsubscribe (see `userMedia`).
  */
 export function heldTrack(get: () => Promise<MediaStream>, failure: (error: unknown) => unknown = (e) => e): Observable<MediaStreamTrack> {
-  return userMedia(get).pipe(
-    catchError((error: unknown) => throwError(() => failure(error))),
+  return userMedia(() =>
+    get().catch((error: unknown) => {
+      throw failure(error);
+    }),
+  ).pipe(
     mergeMap(
       (stream) =>
         new Observable<MediaStreamTrack>((subscriber) => {
