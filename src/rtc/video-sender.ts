@@ -30,6 +30,14 @@ export interface VideoSenderDeps {
   readonly replace: (track: MediaStreamTrack | null) => Observable<void>;
 }
 
+/** Emits `track` (missing: no camera) and holds it: `stop` at unsubscribe. */
+const holding = (track: MediaStreamTrack | undefined, stop: () => void): Observable<MediaStreamTrack> =>
+  new Observable<MediaStreamTrack>((subscriber) => {
+    if (track === undefined) subscriber.error(new RtcError('no-device'));
+    else subscriber.next(track);
+    return stop;
+  });
+
 /**
  * The first video track of what `get` gives, held while subscribed: emitted once, stopped at
  * unsubscribe, and stopped at once when it arrives after unsubscribe (see `userMedia`).
@@ -39,17 +47,7 @@ export function heldTrack(get: () => Promise<MediaStream>, failure: (error: unkn
     get().catch((error: unknown) => {
       throw failure(error);
     }),
-  ).pipe(
-    mergeMap(
-      (stream) =>
-        new Observable<MediaStreamTrack>((subscriber) => {
-          const [track] = stream.getVideoTracks();
-          if (track === undefined) subscriber.error(new RtcError('no-device'));
-          else subscriber.next(track);
-          return () => stopAll(stream);
-        }),
-    ),
-  );
+  ).pipe(mergeMap((stream) => holding(stream.getVideoTracks()[0], () => stopAll(stream))));
 }
 
 /** The browser's camera and screen picker; without `mediaDevices` (no secure context) the camera fails as missing. */
@@ -63,13 +61,6 @@ export function browserVideo(devices: MediaDevices | undefined = navigator.media
     display: () => heldTrack(async () => present().getDisplayMedia({ video: true })),
   };
 }
-
-/** A track that is already sent, held like `heldTrack`'s: emitted, stopped at unsubscribe. */
-const keeping = (track: MediaStreamTrack): Observable<MediaStreamTrack> =>
-  new Observable<MediaStreamTrack>((subscriber) => {
-    subscriber.next(track);
-    return () => track.stop();
-  });
 
 type Screen = MediaStreamTrack | null | 'ended';
 type Source = MediaStreamTrack | 'none' | `camera:${string}`;
@@ -102,7 +93,7 @@ export function videoSender$(wish$: Observable<VideoWish>, initial: MediaStreamT
         const t = takeFirst();
         const live = t !== null && t.readyState === 'live'; // already on the sender, and already shown
         if (!live) t?.stop();
-        return (live ? keeping(t) : deps.camera(id)).pipe(
+        return (live ? holding(t, () => t.stop()) : deps.camera(id)).pipe(
           switchMap((track) =>
             concat(
               live ? EMPTY : send(track),
