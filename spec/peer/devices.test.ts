@@ -139,3 +139,34 @@ describe('callConnection$ with devices', () => {
     ]);
   });
 });
+
+describe('callConnection$ with a camera choice', () => {
+  it('the chosen camera is opened on the video sender; the camera unplugged is told as the call\'s device trouble', () => {
+    const live = () => Object.assign(new EventTarget(), { kind: 'video', readyState: 'live', stop: () => undefined }) as unknown as MediaStreamTrack;
+    const initial = live();
+    const asked: string[] = [];
+    const opened: MediaStreamTrack[] = [];
+    const events: PeerEvent[] = [];
+    const stream = { getVideoTracks: () => [initial], getAudioTracks: () => [] } as unknown as MediaStream;
+    const sub = callConnection$(
+      { callId: 'c1', peerId: 'bo', polite: true, camera: 'front' },
+      NEVER,
+      NEVER,
+      {
+        iceServers: [],
+        client: { send: () => undefined },
+        view: { setVideo: () => undefined },
+        streamOf: () => stream,
+        callMedia: () => of({ kind: 'local', stream, replaceTrack: () => of(undefined) }),
+        video: { camera: (id) => (asked.push(id), of(opened[opened.push(live()) - 1])), display: () => NEVER },
+      },
+      of({ mic: true, camera: true, screen: false, agreed: true }),
+      of({ mic: '', speaker: '', camera: 'back' }),
+    ).subscribe((e) => events.push(e));
+    expect(asked).toEqual(['back']); // the choice moved on from the camera the call opened ('front')
+    opened[0].dispatchEvent(new Event('ended')); // unplugged: the default camera is opened
+    expect(asked).toEqual(['back', '']);
+    expect(events).toContainEqual({ kind: 'call-audio', callId: 'c1', event: { kind: 'device-trouble', role: 'camera', lost: true } });
+    sub.unsubscribe();
+  });
+});

@@ -276,7 +276,7 @@ describe('videoSender$ (camera choice and unplugged cameras)', () => {
     marbles((m) => {
       const h = setup(m, {});
       h.events(m.hot('c 9ms b', chosen)).subscribe();
-      m.scheduler.schedule(() => unplug(h.tracks[0]!), 50);
+      m.scheduler.schedule(() => unplug(h.tracks[0]), 50);
       m.flush();
       expect(h.log.slice(4)).toEqual([
         [50, 'ask camera2'],
@@ -297,7 +297,7 @@ describe('videoSender$ (camera choice and unplugged cameras)', () => {
     marbles((m) => {
       const h = setup(m, { cameraFor: (id) => (id === '' ? '5ms #' : '10ms t'), error: new RtcError('no-device') });
       h.events(m.hot('c 9ms b', chosen)).subscribe();
-      m.scheduler.schedule(() => unplug(h.tracks[0]!), 50);
+      m.scheduler.schedule(() => unplug(h.tracks[0]), 50);
       m.flush();
       expect(h.log.slice(4)).toEqual([
         [50, 'ask camera2'],
