@@ -219,56 +219,29 @@ const unplug = (t: EndableTrack): void => {
 };
 
 describe('videoSender$ (camera choice and unplugged cameras)', () => {
-  it(
-    'a new camera choice while the camera is sent opens that one and stops the old',
-    marbles((m) => {
-      const h = setup(m, {});
-      h.events(m.hot('c 9ms b', chosen)).subscribe();
-      m.flush();
-      expect(h.log).toEqual([
-        [10, 'initial stopped'],
-        [10, 'ask camera1 cam2'],
-        [20, 'replace camera1'],
-        [20, 'sending camera1'],
-      ]);
-    }),
-  );
-
-  it(
-    'while the camera is off a new choice opens nothing; it is opened when the camera is turned on',
-    marbles((m) => {
-      const h = setup(m, {});
-      h.events(m.hot('c 9ms o 9ms p 9ms b', chosen)).subscribe();
-      m.flush();
-      expect(h.log).toEqual([
-        [10, 'initial stopped'],
-        [10, 'replace none'],
-        [10, 'sending none'],
-        [30, 'ask camera1 cam2'],
-        [40, 'replace camera1'],
-        [40, 'sending camera1'],
-      ]);
-    }),
-  );
-
-  it(
-    'while sharing the screen a new choice waits; the chosen camera comes back when sharing ends',
-    marbles((m) => {
-      const h = setup(m, {});
-      h.events(m.hot('c 9ms s 29ms t 9ms b', chosen)).subscribe();
-      m.flush();
-      expect(h.log).toEqual([
-        [10, 'ask screen1'],
-        [30, 'initial stopped'],
-        [30, 'replace screen1'],
-        [30, 'sending screen1'],
-        [30, 'sharing on'],
-        [50, 'screen1 stopped'],
-        [50, 'ask camera2 cam2'],
-        [60, 'replace camera2'],
-        [60, 'sending camera2'],
-      ]);
-    }),
+  // [what, wishes, the sender's log]
+  const cases: [string, string, [number, string][]][] = [
+    ['while the camera is sent: that one is opened and the old stopped', 'c 9ms b', [[10, 'initial stopped'], [10, 'ask camera1 cam2'], [20, 'replace camera1'], [20, 'sending camera1']]],
+    [
+      'while the camera is off: nothing opened; it is when the camera is turned on',
+      'c 9ms o 9ms p 9ms b',
+      [[10, 'initial stopped'], [10, 'replace none'], [10, 'sending none'], [30, 'ask camera1 cam2'], [40, 'replace camera1'], [40, 'sending camera1']],
+    ],
+    [
+      'while sharing the screen: it waits; the chosen camera comes back when sharing ends',
+      'c 9ms s 29ms t 9ms b',
+      [[10, 'ask screen1'], [30, 'initial stopped'], [30, 'replace screen1'], [30, 'sending screen1'], [30, 'sharing on'], [50, 'screen1 stopped'], [50, 'ask camera2 cam2'], [60, 'replace camera2'], [60, 'sending camera2']],
+    ],
+  ];
+  it.each(cases)(
+    'a new camera choice %s',
+    (_what, wishMarbles, log) =>
+      marbles((m) => {
+        const h = setup(m, {});
+        h.events(m.hot(wishMarbles, chosen)).subscribe();
+        m.flush();
+        expect(h.log).toEqual(log);
+      })(),
   );
 
   it(
