@@ -13,7 +13,7 @@ import type { CallMediaOptions } from '../../src/rtc/connection-types';
 import { AUDIO_KEY, type DeviceInfo } from '../../src/rtc/audio-devices';
 import { presence, runHarness } from './harness';
 
-const devices: Call['devices'] = { mics: [{ id: 'm1', label: 'Headset <b>' }, { id: 'm2', label: 'Microphone 2' }], speakers: [{ id: 's1', label: 'Speaker 1' }], mic: 'm2', speaker: '' };
+const devices: Call['devices'] = { mics: [{ id: 'm1', label: 'Headset <b>' }, { id: 'm2', label: 'Microphone 2' }], speakers: [{ id: 's1', label: 'Speaker 1' }], cameras: [{ id: 'c1', label: 'Camera 1' }, { id: 'c2', label: 'Back' }], mic: 'm2', speaker: '' };
 const withCall = (extra: Partial<Call> = {}): PeerState => ({
   ...initialState('ann', 'Ann', { mic: 'm2', speaker: '' }),
   client: { kind: 'online' },
@@ -29,7 +29,10 @@ describe('Devices dialog (reduce, view-model)', () => {
     const listed = reduce(withCall(), audio({ kind: 'devices', ...devices }), 0).state;
     expect(controls(listed).map((c) => c.kind)).toEqual(['toggle-mic', 'toggle-camera', 'toggle-screen', 'devices', 'verify', 'hangup']);
     const open = reduce(listed, intent({ kind: 'open-devices' }), 0).state;
-    expect(dialog(open)).toEqual({ kind: 'devices', ...devices });
+    expect(dialog(open)).toEqual({ kind: 'devices', ...devices, camera: '' });
+    // The camera shown is the one chosen; an audio-only call has none to choose.
+    expect(dialog({ ...open, audio: { ...open.audio, camera: 'c2' } })).toMatchObject({ camera: 'c2', cameras: devices?.cameras });
+    expect(dialog({ ...open, call: { ...open.call!, audioOnly: 'no-camera' } })).toMatchObject({ cameras: [] });
     expect(dialog(reduce(open, intent({ kind: 'close-dialog' }), 0).state)).toBeNull();
     expect(dialog(reduce(open, intent({ kind: 'hangup' }), 0).state)).toBeNull(); // the call ended: no dialog left behind
   });
@@ -44,6 +47,8 @@ describe('Devices dialog (reduce, view-model)', () => {
     const lost = reduce(withCall(), audio({ kind: 'device-trouble', role: 'mic', lost: true }), 1000).state;
     expect(statusText(lost)).toBe('In a call with Bo — Your microphone was disconnected — now using the default microphone');
     expect(statusText(reduce(lost, { kind: 'clock' }, 11_000).state)).toBe('In a call with Bo');
+    const camera = reduce(withCall(), audio({ kind: 'device-trouble', role: 'camera', lost: true }), 1000).state;
+    expect(statusText(camera)).toBe('In a call with Bo — Your camera was disconnected — now using the default camera');
     const failed = reduce(withCall({ phase: 'connecting' }), audio({ kind: 'device-trouble', role: 'speaker', lost: false }), 0).state;
     expect(statusText(failed)).toBe('Connecting to Bo… — Could not switch the speaker — still using the previous one');
     expect(reduce(withCall(), audio({ kind: 'devices', ...devices }, 'old'), 0).state).toEqual(withCall());
@@ -63,19 +68,22 @@ describe('Devices dialog (View, jsdom)', () => {
     expect(view.setSpeaker).toBeNull(); // jsdom has no setSinkId
     view.setControls([{ kind: 'devices' }]);
     document.querySelector<HTMLButtonElement>('#call-controls button')?.click();
-    view.showDialog({ kind: 'devices', ...devices });
+    view.showDialog({ kind: 'devices', ...devices, camera: 'c2' });
     const content = document.getElementById('modal-content') as HTMLElement;
     expect(content.querySelector('h3')?.textContent).toBe('Devices');
-    const [mics, speakers] = Array.from(content.querySelectorAll('select'));
+    const [mics, speakers, cameras] = Array.from(content.querySelectorAll('select'));
     expect(Array.from(mics.options).map((o) => [o.value, o.text, o.selected])).toEqual([['m1', 'Headset <b>', false], ['m2', 'Microphone 2', true]]);
     expect(content.querySelector('b')).toBeNull();
     expect(speakers.name).toBe('speaker');
+    expect(Array.from(cameras.options).map((o) => [o.value, o.text, o.selected])).toEqual([['c1', 'Camera 1', false], ['c2', 'Back', true]]);
+    cameras.value = 'c1';
+    cameras.dispatchEvent(new Event('change', { bubbles: true }));
     mics.dispatchEvent(new KeyboardEvent('keydown', { key: 'm', bubbles: true })); // type-ahead in the select, not Mute
     mics.value = 'm1';
     mics.dispatchEvent(new Event('change', { bubbles: true }));
     content.querySelector<HTMLButtonElement>('footer button')?.click();
-    expect(intents).toEqual([{ kind: 'open-devices' }, { kind: 'choose-device', role: 'mic', deviceId: 'm1' }, { kind: 'close-dialog' }]);
-    view.showDialog({ kind: 'devices', ...devices, speakers: null });
+    expect(intents).toEqual([{ kind: 'open-devices' }, { kind: 'choose-device', role: 'camera', deviceId: 'c1' }, { kind: 'choose-device', role: 'mic', deviceId: 'm1' }, { kind: 'close-dialog' }]);
+    view.showDialog({ kind: 'devices', ...devices, camera: '', speakers: null, cameras: [] });
     expect(content.querySelectorAll('select')).toHaveLength(1);
     sub.unsubscribe();
   });
@@ -113,7 +121,7 @@ describe('callConnection$ with devices', () => {
     const stream = { getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
     const options: CallMediaOptions[] = [];
     const events = await firstValueFrom(
-      callConnection$({ callId: 'c1', peerId: 'bo', polite: true, mic: 'usb' }, NEVER, NEVER, {
+      callConnection$({ callId: 'c1', peerId: 'bo', polite: true, mic: 'usb', camera: 'front' }, NEVER, NEVER, {
         client: { send: () => undefined },
         view: { setVideo: () => undefined, setSpeaker: () => Promise.resolve() },
         iceServers: [],
@@ -124,10 +132,41 @@ describe('callConnection$ with devices', () => {
         },
       }, NEVER, of({ mic: 'usb', speaker: '' })).pipe(take(2), toArray()),
     );
-    expect(options[0].mic).toBe('usb');
+    expect([options[0].mic, options[0].camera]).toEqual(['usb', 'front']);
     expect(events).toEqual([
       { kind: 'media-ready', callId: 'c1', audioOnly: 'no-camera' },
-      { kind: 'call-audio', callId: 'c1', event: { kind: 'devices', mics: [{ id: 'usb', label: 'USB' }], speakers: [], mic: 'usb', speaker: '' } },
+      { kind: 'call-audio', callId: 'c1', event: { kind: 'devices', mics: [{ id: 'usb', label: 'USB' }], speakers: [], cameras: [], mic: 'usb', speaker: '' } },
     ]);
+  });
+});
+
+describe('callConnection$ with a camera choice', () => {
+  it('the chosen camera is opened on the video sender; the camera unplugged is told as the call\'s device trouble', () => {
+    const live = () => Object.assign(new EventTarget(), { kind: 'video', readyState: 'live', stop: () => undefined }) as unknown as MediaStreamTrack;
+    const initial = live();
+    const asked: string[] = [];
+    const opened: MediaStreamTrack[] = [];
+    const events: PeerEvent[] = [];
+    const stream = { getVideoTracks: () => [initial], getAudioTracks: () => [] } as unknown as MediaStream;
+    const sub = callConnection$(
+      { callId: 'c1', peerId: 'bo', polite: true, camera: 'front' },
+      NEVER,
+      NEVER,
+      {
+        iceServers: [],
+        client: { send: () => undefined },
+        view: { setVideo: () => undefined },
+        streamOf: () => stream,
+        callMedia: () => of({ kind: 'local', stream, replaceTrack: () => of(undefined) }),
+        video: { camera: (id) => (asked.push(id), of(opened[opened.push(live()) - 1])), display: () => NEVER },
+      },
+      of({ mic: true, camera: true, screen: false, agreed: true }),
+      of({ mic: '', speaker: '', camera: 'back' }),
+    ).subscribe((e) => events.push(e));
+    expect(asked).toEqual(['back']); // the choice moved on from the camera the call opened ('front')
+    opened[0].dispatchEvent(new Event('ended')); // unplugged: the default camera is opened
+    expect(asked).toEqual(['back', '']);
+    expect(events).toContainEqual({ kind: 'call-audio', callId: 'c1', event: { kind: 'device-trouble', role: 'camera', lost: true } });
+    sub.unsubscribe();
   });
 });

@@ -136,13 +136,14 @@ export function runHarness(m: RunContext, src: Sources) {
       const script = src.connections?.[n] ?? {};
       const tag = `conn${n}`;
       // Tracks record what the Peer sets `enabled` to (the person's mute choice) and when a camera is stopped.
-      const track = (kind: string) => ({
+      // An EventTarget like the browser's track (the video sender listens for `ended`).
+      const track = (kind: string) => Object.defineProperties(new EventTarget(), Object.getOwnPropertyDescriptors({
         kind,
         id: `${tag}-${kind}`,
         readyState: 'live',
         set enabled(on: boolean) { record(`track ${tag} ${kind} ${on ? "on" : "off"}`); },
         stop() { record(`track ${tag} ${kind} stopped`); },
-      });
+      }));
       const [audio, video] = [track('audio'), track('video')];
       const fake = { id: `${tag}-stream`, getVideoTracks: () => (script.audioOnly ? [] : [video]), getAudioTracks: () => [audio] } as unknown as MediaStream;
       const stream = script.audioOnly ? markAudioOnly(fake, script.audioOnly) : fake;

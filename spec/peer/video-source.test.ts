@@ -179,8 +179,8 @@ describe('callConnection$ self-view (browser defaults)', () => {
       }
     };
     const shown: string[] = [];
-    const initial = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
-    const fresh = { kind: 'video', readyState: 'live', stop: () => undefined } as unknown as MediaStreamTrack;
+    const initial = Object.assign(new EventTarget(), { kind: 'video', readyState: 'live', stop: () => undefined }) as unknown as MediaStreamTrack;
+    const fresh = Object.assign(new EventTarget(), { kind: 'video', readyState: 'live', stop: () => undefined }) as unknown as MediaStreamTrack;
     const stream = { getVideoTracks: () => [initial], getAudioTracks: () => [] } as unknown as MediaStream;
     const flags$ = new BehaviorSubject<LocalChoice>({ mic: true, camera: false, screen: false, agreed: true });
     const sub = callConnection$(

@@ -12,6 +12,7 @@ describe('deviceOptions', () => {
   it('lists one role in the browser order, numbering the unlabeled ones, labels kept as they are', () => {
     expect(deviceOptions(list, 'mic')).toEqual([{ id: 'default', label: 'Default' }, { id: 'headset', label: 'Microphone 2' }]);
     expect(deviceOptions(list, 'speaker')).toEqual([{ id: 'out1', label: 'Speaker 1' }, { id: 'out2', label: 'Speakers <b>' }]);
+    expect(deviceOptions([...list, { kind: 'videoinput', deviceId: 'cam2', label: '' }], 'camera')).toEqual([{ id: 'cam', label: 'Camera' }, { id: 'cam2', label: 'Camera 2' }]);
   });
 });
 
@@ -47,18 +48,27 @@ describe('nextDevice', () => {
   });
 });
 
+describe('nextDevice (camera)', () => {
+  it('the chosen camera unplugged: the default, told; a new choice: moved without a word', () => {
+    expect(nextDevice(list, 'camera', 'gone', 'gone', true)).toEqual({ id: '', lost: true });
+    expect(nextDevice(list, 'camera', 'cam', '', true)).toEqual({ id: 'cam', lost: false });
+    expect(nextDevice(list, 'camera', 'cam', 'cam', true)).toBeNull();
+  });
+});
+
 describe('loadAudioChoice / saveAudioChoice', () => {
   const store = (value: string | null) => ({ getItem: () => value });
   it('reads back what was saved', () => {
     const map = new Map<string, string>();
     saveAudioChoice({ setItem: (k, v) => void map.set(k, v) }, { mic: 'headset', speaker: 'out2' });
-    expect(loadAudioChoice({ getItem: (k) => map.get(k) ?? null })).toEqual({ mic: 'headset', speaker: 'out2' });
+    expect(loadAudioChoice({ getItem: (k) => map.get(k) ?? null })).toEqual({ mic: 'headset', speaker: 'out2', camera: '' });
     expect([...map.keys()]).toEqual([AUDIO_KEY]);
   });
   it('nothing, not JSON, the wrong shape or a throwing store: the defaults', () => {
-    for (const raw of [null, '{', '"x"', 'null', '{"mic":3,"speaker":["a"]}']) expect(loadAudioChoice(store(raw))).toEqual({ mic: '', speaker: '' });
-    expect(loadAudioChoice({ getItem: () => { throw new Error('SecurityError'); } })).toEqual({ mic: '', speaker: '' });
-    expect(loadAudioChoice(store('{"mic":"a"}'))).toEqual({ mic: 'a', speaker: '' });
+    for (const raw of [null, '{', '"x"', 'null', '{"mic":3,"speaker":["a"]}']) expect(loadAudioChoice(store(raw))).toEqual({ mic: '', speaker: '', camera: '' });
+    expect(loadAudioChoice({ getItem: () => { throw new Error('SecurityError'); } })).toEqual({ mic: '', speaker: '', camera: '' });
+    expect(loadAudioChoice(store('{"mic":"a"}'))).toEqual({ mic: 'a', speaker: '', camera: '' });
+    expect(loadAudioChoice(store('{"camera":"back"}'))).toEqual({ mic: '', speaker: '', camera: 'back' }); // the camera, remembered likewise
   });
   it('a store that refuses to save is no failure', () => {
     expect(() => saveAudioChoice({ setItem: () => { throw new Error('QuotaExceededError'); } }, { mic: 'a', speaker: '' })).not.toThrow();

@@ -4,7 +4,8 @@ import type { MediaDevicesLike } from '../../src/rtc/local-media';
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${++nextId}`;
 
-export class FakeTrack {
+/** An EventTarget like the browser's (the video sender listens for `ended`). */
+export class FakeTrack extends EventTarget {
   readonly id: string;
   enabled = true;
   readyState: MediaStreamTrackState = 'live';
@@ -12,6 +13,7 @@ export class FakeTrack {
     readonly kind: 'audio' | 'video',
     id?: string,
   ) {
+    super();
     this.id = id ?? newId(kind);
   }
   stop(): void {

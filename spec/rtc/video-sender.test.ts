@@ -30,16 +30,16 @@ const wishes = { c: W(true), o: W(false), s: W(true, true), z: W(false, true), m
  * Runs the sender with cameras and screens that answer after the given marbles; `log` lists, with
  * their virtual times, every ask, replace, stop and event.
  */
-function setup(m: Context, opts: { camera?: string; display?: string; error?: unknown }) {
+function setup(m: Context, opts: { camera?: string; display?: string; error?: unknown; cameraFor?: (id: string) => string }) {
   const log: [number, string][] = [];
   const record = (line: string) => log.push([m.scheduler.now(), line]);
   const tracks: EndableTrack[] = [];
   let n = 0;
-  const open = (what: string, marble: string): Observable<MediaStreamTrack> =>
+  const open = (what: string, marble: string, id = ''): Observable<MediaStreamTrack> =>
     new Observable<MediaStreamTrack>((subscriber) => {
       const t = new EndableTrack(`${what}${++n}`, record);
       tracks.push(t);
-      record(`ask ${t.id}`);
+      record(`ask ${t.id}${id === '' ? '' : ` ${id}`}`);
       // Held like heldTrack: stopped when unsubscribed, whether or not it had arrived.
       const sub = m.cold(marble, { t: asTrack(t as unknown as FakeTrack) }, opts.error).subscribe(subscriber);
       return () => {
@@ -50,7 +50,7 @@ function setup(m: Context, opts: { camera?: string; display?: string; error?: un
   const initial = new EndableTrack('initial', record);
   const events = (wish$: Observable<VideoWish>) =>
     videoSender$(wish$, asTrack(initial as unknown as FakeTrack), {
-      camera: () => open('camera', opts.camera ?? '10ms t'),
+      camera: (id) => open('camera', opts.cameraFor?.(id) ?? opts.camera ?? '10ms t', id),
       display: () => open('screen', opts.display ?? '20ms t'),
       replace: (track) =>
         of(undefined).pipe(tap(() => record(`replace ${(track as { id?: string } | null)?.id ?? 'none'}`))),
@@ -59,7 +59,7 @@ function setup(m: Context, opts: { camera?: string; display?: string; error?: un
 }
 
 const said = (e: VideoSenderEvent): string =>
-  e.kind === 'sending' ? `sending ${(e.track as { id?: string } | null)?.id ?? 'none'}` : e.kind === 'sharing' ? `sharing ${e.on ? 'on' : 'off'}` : `camera-failed ${e.reason}`;
+  e.kind === 'sending' ? `sending ${(e.track as { id?: string } | null)?.id ?? 'none'}` : e.kind === 'sharing' ? `sharing ${e.on ? 'on' : 'off'}` : e.kind === 'camera-lost' ? 'camera-lost' : `camera-failed ${e.reason}`;
 
 describe('videoSender$ (camera)', () => {
   it(
@@ -210,6 +210,77 @@ describe('videoSender$ (screen)', () => {
   );
 });
 
+const D = (camera: boolean, screen: boolean, device: string): VideoWish => ({ camera, screen, device });
+const chosen = { ...wishes, b: D(true, false, 'cam2'), p: D(false, false, 'cam2'), t: D(true, true, 'cam2') };
+/** The browser ends a track by itself (its camera unplugged). */
+const unplug = (t: EndableTrack): void => {
+  t.readyState = 'ended';
+  t.dispatchEvent(new Event('ended'));
+};
+
+describe('videoSender$ (camera choice and unplugged cameras)', () => {
+  // [what, wishes, the sender's log]
+  const cases: [string, string, [number, string][]][] = [
+    ['while the camera is sent: that one is opened and the old stopped', 'c 9ms b', [[10, 'initial stopped'], [10, 'ask camera1 cam2'], [20, 'replace camera1'], [20, 'sending camera1']]],
+    [
+      'while the camera is off: nothing opened; it is when the camera is turned on',
+      'c 9ms o 9ms p 9ms b',
+      [[10, 'initial stopped'], [10, 'replace none'], [10, 'sending none'], [30, 'ask camera1 cam2'], [40, 'replace camera1'], [40, 'sending camera1']],
+    ],
+    [
+      'while sharing the screen: it waits; the chosen camera comes back when sharing ends',
+      'c 9ms s 29ms t 9ms b',
+      [[10, 'ask screen1'], [30, 'initial stopped'], [30, 'replace screen1'], [30, 'sending screen1'], [30, 'sharing on'], [50, 'screen1 stopped'], [50, 'ask camera2 cam2'], [60, 'replace camera2'], [60, 'sending camera2']],
+    ],
+  ];
+  it.each(cases)(
+    'a new camera choice %s',
+    (_what, wishMarbles, log) =>
+      marbles((m) => {
+        const h = setup(m, {});
+        h.events(m.hot(wishMarbles, chosen)).subscribe();
+        m.flush();
+        expect(h.log).toEqual(log);
+      })(),
+  );
+
+  it(
+    'a camera unplugged (its track ended by itself) gives way to the default camera, and says so; so does the first one',
+    marbles((m) => {
+      const h = setup(m, {});
+      h.events(m.hot('c 9ms b', chosen)).subscribe();
+      m.scheduler.schedule(() => unplug(h.tracks[0]), 50);
+      m.flush();
+      expect(h.log.slice(4)).toEqual([
+        [50, 'ask camera2'],
+        [60, 'replace camera2'],
+        [60, 'sending camera2'],
+        [60, 'camera-lost'],
+      ]);
+      const first = setup(m, {});
+      first.events(m.hot('c', chosen)).subscribe();
+      m.scheduler.schedule(() => unplug(first.initial), 5);
+      m.flush();
+      expect(first.log.map(([, line]) => line)).toEqual(['ask camera1', 'replace camera1', 'sending camera1', 'camera-lost']);
+    }),
+  );
+
+  it(
+    'with no camera left the call goes on without video: camera-failed, nothing more is asked',
+    marbles((m) => {
+      const h = setup(m, { cameraFor: (id) => (id === '' ? '5ms #' : '10ms t'), error: new RtcError('no-device') });
+      h.events(m.hot('c 9ms b', chosen)).subscribe();
+      m.scheduler.schedule(() => unplug(h.tracks[0]), 50);
+      m.flush();
+      expect(h.log.slice(4)).toEqual([
+        [50, 'ask camera2'],
+        [55, 'camera2 stopped'],
+        [55, 'camera-failed no-device'],
+      ]);
+    }),
+  );
+});
+
 describe('heldTrack and browserVideo', () => {
   const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -240,14 +311,16 @@ describe('heldTrack and browserVideo', () => {
 
   it('the browser camera asks for video only and maps its errors like local media; without mediaDevices it is missing', async () => {
     const devices = new FakeMediaDevices();
-    const camera = await firstValueFrom(browserVideo(devices as unknown as MediaDevices).camera());
+    const camera = await firstValueFrom(browserVideo(devices as unknown as MediaDevices).camera(''));
     expect(camera.kind).toBe('video');
     expect(devices.requests).toEqual([{ video: true }]);
+    await firstValueFrom(browserVideo(devices as unknown as MediaDevices).camera('cam2'));
+    expect(devices.requests[1]).toEqual({ video: { deviceId: { exact: 'cam2' } } }); // a chosen camera, not another
     const busy = new FakeMediaDevices({ rejectWith: 'NotReadableError' });
-    await expect(firstValueFrom(browserVideo(busy as unknown as MediaDevices).camera())).rejects.toMatchObject({ reason: 'device-busy' });
+    await expect(firstValueFrom(browserVideo(busy as unknown as MediaDevices).camera(''))).rejects.toMatchObject({ reason: 'device-busy' });
     const denied = new FakeMediaDevices({ rejectWith: 'NotAllowedError' });
-    await expect(firstValueFrom(browserVideo(denied as unknown as MediaDevices).camera())).rejects.toMatchObject({ reason: 'media-denied' });
-    await expect(firstValueFrom(browserVideo(undefined).camera())).rejects.toMatchObject({ reason: 'no-device' });
+    await expect(firstValueFrom(browserVideo(denied as unknown as MediaDevices).camera(''))).rejects.toMatchObject({ reason: 'media-denied' });
+    await expect(firstValueFrom(browserVideo(undefined).camera(''))).rejects.toMatchObject({ reason: 'no-device' });
     const screen = new FakeTrack('video');
     const display = { getDisplayMedia: (c: unknown) => (c && Promise.resolve(asStream(new FakeMediaStream([screen])))) } as unknown as MediaDevices;
     await expect(firstValueFrom(browserVideo(display).display())).resolves.toBe(screen);

@@ -1,4 +1,4 @@
-import { EMPTY, NEVER, catchError, defer, distinctUntilChanged, filter, finalize, ignoreElements, map, merge, mergeMap, of, take, tap, type Observable } from 'rxjs';
+import { EMPTY, NEVER, catchError, combineLatest, defer, distinctUntilChanged, filter, finalize, ignoreElements, map, merge, mergeMap, of, startWith, take, tap, type Observable } from 'rxjs';
 import type { AudioChoice } from '../rtc/audio-devices';
 import { browserAudio, callAudio$, type AudioDevices } from '../rtc/call-audio';
 import { RtcError, type AudioOnlyReason, type CallMedia, type IceOptions, type Signal } from '../rtc/connection-types';
@@ -22,7 +22,7 @@ export interface CallConnectionDeps extends IceOptions {
 }
 
 /** What a call's media needs to know about the call; `polite`: we placed it. */
-export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean; readonly mic?: string };
+export type CallKey = Pick<Call, 'callId' | 'peerId'> & { readonly polite: boolean; readonly mic?: string; readonly camera?: string };
 
 const toFailure = (callId: string, error: unknown): PeerEvent => ({
   kind: 'rtc-error',
@@ -46,7 +46,7 @@ export function callConnection$(
   /** The person's microphone and speaker choice, current value first (src/rtc/call-audio.ts follows it). */
   audio$: Observable<AudioChoice> = NEVER,
 ): Observable<PeerEvent> {
-  const { callId, peerId, polite, mic } = call;
+  const { callId, peerId, polite, mic, camera: cameraId } = call;
   const devices = deps.mediaDevices;
   const send = (signal: Signal): void => deps.client.send(peerId, signalMessage(callId, signal));
   return defer(() => {
@@ -61,10 +61,11 @@ export function callConnection$(
     const fromSender = (v: VideoSenderEvent): Observable<PeerEvent> => {
       if (v.kind === 'camera-failed') return of({ kind: 'camera-failed', callId, reason: v.reason });
       if (v.kind === 'sharing') return of({ kind: 'sharing', callId, on: v.on });
+      if (v.kind === 'camera-lost') return of({ kind: 'call-audio', callId, event: { kind: 'device-trouble', role: 'camera', lost: true } });
       showOwn(v.track === null ? null : streamOf(v.track));
       return EMPTY;
     };
-    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy, mic }, remoteSignals$, signallingUp$).pipe(
+    return deps.callMedia({ polite, iceServers: deps.iceServers, iceTransportPolicy: deps.iceTransportPolicy, mic, camera: cameraId }, remoteSignals$, signallingUp$).pipe(
       mergeMap((e): Observable<PeerEvent> => {
         switch (e.kind) {
           case 'local': {
@@ -83,7 +84,10 @@ export function callConnection$(
                 ignoreElements(),
               ),
               // An audio-only call has no video sender: nothing to turn on or share.
-              camera === undefined ? EMPTY : videoSender$(flags$, camera, video).pipe(mergeMap(fromSender)),
+              // The camera chosen in the Devices dialog is opened by the video sender, its one owner.
+              camera === undefined
+                ? EMPTY
+                : videoSender$(combineLatest([flags$, audio$.pipe(startWith({ camera: cameraId }))]).pipe(map(([f, a]) => ({ ...f, device: a.camera }))), camera, video).pipe(mergeMap(fromSender)),
               devices === undefined
                 ? EMPTY
                 : callAudio$(e.stream, e.replaceTrack, audio$, browserAudio(devices, deps.view.setSpeaker ?? null)).pipe(map((event): PeerEvent => ({ kind: 'call-audio', callId, event }))),

@@ -215,7 +215,7 @@ export function runPeer(deps: PeerDeps): Observable<never> {
       distinctUntilChanged((a, b) => callKey(a.call)?.callId === callKey(b.call)?.callId),
       switchMap((s) => {
         const key = callKey(s.call);
-        return key === null ? EMPTY : callConnection$({ ...key, mic: s.audio.mic }, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps, flagsOf(key), audioOf);
+        return key === null ? EMPTY : callConnection$({ ...key, mic: s.audio.mic, camera: s.audio.camera }, signalsOf(key), signallingOf(key, s.client.kind === 'online'), deps, flagsOf(key), audioOf);
       }),
     );
     // switchMap: only the earliest pending deadline matters. Every state re-arms it, even with the same

@@ -286,7 +286,7 @@ function failureNotice(reason: RtcFailure, who: string): string {
 
 /** A device trouble of the call, in words (said with the call's status). */
 function deviceTrouble(role: AudioRole, lost: boolean): string {
-  const device = role === 'mic' ? 'microphone' : 'speaker';
+  const device = role === 'mic' ? 'microphone' : role;
   return lost ? `Your ${device} was disconnected — now using the default ${device}` : `Could not switch the ${device} — still using the previous one`;
 }
 

@@ -131,7 +131,8 @@ export function dialog(s: PeerState): Dialog | null {
   if (s.call?.askAudioOnly) return { kind: 'camera-blocked' };
   if (s.editingName) return { kind: 'name-form', name: s.name };
   if (s.call?.verifying) return { kind: 'verify', name: s.call.peerName, words: s.call.sas === undefined ? 'reading' : (s.call.sas ?? 'unavailable') };
-  if (s.choosingDevices && s.call?.devices) return { kind: 'devices', ...s.call.devices };
+  // An audio-only call has no camera to choose.
+  if (s.choosingDevices && s.call?.devices) return { kind: 'devices', ...s.call.devices, ...(s.call.audioOnly ? { cameras: [] } : {}), camera: s.audio.camera ?? '' };
   return null;
 }
 

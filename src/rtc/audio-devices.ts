@@ -1,12 +1,13 @@
-/** Which microphone and speaker a call uses: pure decisions over the device list and the person's choice. */
+/** Which microphone, speaker and camera a call uses: pure decisions over the device list and the person's choice. */
 
 /** deviceIds the person chose; '' is the browser's default device. */
 export interface AudioChoice {
   readonly mic: string;
   readonly speaker: string;
+  readonly camera?: string;
 }
 export type AudioRole = keyof AudioChoice;
-export const DEFAULT_AUDIO: AudioChoice = { mic: '', speaker: '' };
+export const DEFAULT_AUDIO: AudioChoice = { mic: '', speaker: '', camera: '' };
 
 /** One entry of a device select: the label is device-supplied text (the View sets it as text). */
 export interface DeviceOption {
@@ -16,8 +17,8 @@ export interface DeviceOption {
 
 export type DeviceInfo = Pick<MediaDeviceInfo, 'kind' | 'deviceId' | 'label'>;
 
-const KIND = { mic: 'audioinput', speaker: 'audiooutput' } as const;
-const NAME = { mic: 'Microphone', speaker: 'Speaker' } as const;
+const KIND = { mic: 'audioinput', speaker: 'audiooutput', camera: 'videoinput' } as const;
+const NAME = { mic: 'Microphone', speaker: 'Speaker', camera: 'Camera' } as const;
 
 /** The devices of a role, in the browser's order; unlabeled ones (no permission yet) numbered. */
 export const deviceOptions = (list: readonly DeviceInfo[], role: AudioRole): DeviceOption[] =>
@@ -45,7 +46,8 @@ export function loadAudioChoice(store: Pick<Storage, 'getItem'>): AudioChoice {
   try {
     const o: unknown = JSON.parse(store.getItem(AUDIO_KEY) ?? '{}');
     const id = (v: unknown) => (typeof v === 'string' ? v : '');
-    return o instanceof Object ? { mic: id((o as Partial<Record<AudioRole, unknown>>).mic), speaker: id((o as Partial<Record<AudioRole, unknown>>).speaker) } : DEFAULT_AUDIO;
+    const r = o instanceof Object ? (o as Partial<Record<AudioRole, unknown>>) : {};
+    return { mic: id(r.mic), speaker: id(r.speaker), camera: id(r.camera) };
   } catch {
     return DEFAULT_AUDIO; // disabled storage, or not JSON
   }

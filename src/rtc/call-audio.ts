@@ -1,6 +1,7 @@
 import { EMPTY, Observable, catchError, combineLatest, concatMap, defer, expand, filter, fromEvent, map, merge, of, shareReplay, skip, startWith, switchMap, take } from 'rxjs';
 import { deviceOptions, nextDevice, pickDevice, type AudioChoice, type AudioRole, type DeviceInfo, type DeviceOption } from './audio-devices';
 import type { PeerPort } from './peer-port';
+import { exactly, userMedia } from './user-media';
 
 /** The browser, as a call's device choice uses it; Observables, so a test runs it in virtual time. */
 export interface AudioIo {
@@ -14,7 +15,7 @@ export interface AudioIo {
 
 /** What the device choice tells the call: the devices and those in use, or trouble with one. */
 export type CallAudioEvent =
-  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly mic: string; readonly speaker: string }
+  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly cameras: readonly DeviceOption[]; readonly mic: string; readonly speaker: string }
   /** `lost`: the device in use went away and the default took over; else switching to the chosen one failed and the old one stays. */
   | { readonly kind: 'device-trouble'; readonly role: AudioRole; readonly lost: boolean };
 
@@ -34,21 +35,7 @@ export function browserAudio(devices: AudioDevices, setSpeaker: ((id: string) =>
   return {
     list: () => defer(() => devices.enumerateDevices()),
     changes$: fromEvent(devices, 'devicechange'),
-    openMic: (id) =>
-      new Observable<MediaStream>((subscriber) => {
-        let done = false;
-        devices.getUserMedia({ audio: id === '' ? true : { deviceId: { exact: id } } }).then(
-          (stream) => {
-            if (done) return stream.getTracks().forEach((t) => t.stop());
-            subscriber.next(stream);
-            subscriber.complete();
-          },
-          (error: unknown) => subscriber.error(error),
-        );
-        return () => {
-          done = true;
-        };
-      }),
+    openMic: (id) => userMedia(() => devices.getUserMedia({ audio: exactly(id) })),
     setSpeaker: setSpeaker && ((id) => defer(() => setSpeaker(id))),
   };
 }
@@ -74,6 +61,7 @@ export function callAudio$(stream: MediaStream, replaceTrack: PeerPort['replaceT
       kind: 'devices',
       mics: deviceOptions(list, 'mic'),
       speakers: io.setSpeaker === null ? null : deviceOptions(list, 'speaker'),
+      cameras: deviceOptions(list, 'camera'), // the camera in use is src/rtc/video-sender.ts's
       ...inUse,
     });
 

@@ -100,7 +100,7 @@ export function callMedia$(
   const timing = deps.timing ?? defaultRecoveryTiming;
   const createPort = deps.createPort ?? browserPort;
   const createStream = deps.createStream ?? (() => new MediaStream());
-  const localMedia = deps.localMedia ?? (() => acquireLocalMedia(navigator.mediaDevices, options.mic));
+  const localMedia = deps.localMedia ?? (() => acquireLocalMedia(navigator.mediaDevices, options.mic, options.camera));
 
   const onNegotiation = (e: NegotiationEvent): Observable<CallMediaEvent> => {
     switch (e.kind) {

@@ -49,6 +49,8 @@ export interface CallMediaOptions extends IceOptions {
   readonly polite: boolean;
   /** The microphone to open (a deviceId; absent or '': the default); the default when it is not there. */
   readonly mic?: string;
+  /** The camera to open, likewise. */
+  readonly camera?: string;
 }
 
 /** What a call's media tells the Peer, as values. */

@@ -1,5 +1,6 @@
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { RtcError, type AudioOnlyReason } from './connection-types';
+import { userMedia } from './user-media';
 
 /** The part of `navigator.mediaDevices` we use; injected so tests pass a fake. */
 export interface MediaDevicesLike {
@@ -46,15 +47,18 @@ async function inputKinds(devices: MediaDevicesLike): Promise<{ audio: boolean; 
   }
 }
 
-async function getMedia(devices: MediaDevicesLike, mic: string | undefined): Promise<MediaStream> {
+async function getMedia(devices: MediaDevicesLike | undefined, mic: string | undefined, camera: string | undefined): Promise<MediaStream> {
+  // navigator.mediaDevices is absent outside a secure context.
+  if (devices === undefined) throw new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') });
   const kinds = await inputKinds(devices);
-  // `ideal`, not `exact`: a remembered microphone that is gone falls back to the default.
+  // `ideal`, not `exact`: a remembered microphone or camera that is gone falls back to the default.
   const audio = kinds.audio && mic ? { deviceId: mic } : kinds.audio;
+  const video = camera ? { deviceId: camera } : true;
   if (!kinds.audio && !kinds.video) throw new RtcError('no-device');
   let reason: AudioOnlyReason = 'no-camera';
   if (kinds.video) {
     try {
-      return await devices.getUserMedia({ audio, video: true });
+      return await devices.getUserMedia({ audio, video });
     } catch (error: unknown) {
       // A camera that is missing, busy or blocked should not stop a voice call. After a denial this is
       // one more request at most: it prompts only if the microphone was never answered for this site.
@@ -71,31 +75,14 @@ async function getMedia(devices: MediaDevicesLike, mic: string | undefined): Pro
 }
 
 /**
- * Camera and microphone (`mic`: that one where it is listed; audio only without a usable camera, see `audioOnlyReason`), emitted once. Fails
+ * Camera and microphone (`mic`, `camera`: those where listed; audio only without a usable camera, see `audioOnlyReason`), emitted once. Fails
  * with RtcError `media-denied`, `no-device` or `device-busy`. Unsubscribing before the browser answers
  * stops the tracks it delivers later, so a cancelled call never leaves the camera on.
  */
-export function acquireLocalMedia(devices: MediaDevicesLike | undefined, mic?: string): Observable<MediaStream> {
-  return new Observable<MediaStream>((subscriber) => {
-    let cancelled = false;
-    if (devices === undefined) {
-      // navigator.mediaDevices is absent outside a secure context.
-      subscriber.error(new RtcError('no-device', { cause: new Error('navigator.mediaDevices is not available') }));
-      return undefined;
-    }
-    getMedia(devices, mic).then(
-      (stream) => {
-        if (cancelled) {
-          for (const track of stream.getTracks()) track.stop();
-          return;
-        }
-        subscriber.next(stream);
-        subscriber.complete();
-      },
-      (error: unknown) => subscriber.error(error instanceof RtcError ? error : mediaFailure(error)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  });
+export function acquireLocalMedia(devices: MediaDevicesLike | undefined, mic?: string, camera?: string): Observable<MediaStream> {
+  return userMedia(() =>
+    getMedia(devices, mic, camera).catch((error: unknown) => {
+      throw error instanceof RtcError ? error : mediaFailure(error);
+    }),
+  );
 }

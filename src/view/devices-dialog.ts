@@ -15,11 +15,12 @@ function select(doc: Document, label: string, name: string, options: readonly De
   return l;
 }
 
-/** The Devices dialog's content: a microphone select, and a speaker select where the browser can choose one. */
+/** The Devices dialog's content: a microphone select, a speaker select where the browser can choose one, a camera select where there is one. */
 export function devicesContent(doc: Document, d: DevicesDialog): HTMLElement {
   const section = doc.createElement('section');
   section.className = 'content';
   section.append(select(doc, 'Microphone', 'mic', d.mics, d.mic));
   if (d.speakers !== null) section.append(select(doc, 'Speaker', 'speaker', d.speakers, d.speaker));
+  if (d.cameras.length > 0) section.append(select(doc, 'Camera', 'camera', d.cameras, d.camera));
   return section;
 }

@@ -22,8 +22,8 @@ export type Dialog =
   /** Our camera is blocked for this site: go on audio-only, or cancel the call. */
   | { readonly kind: 'camera-blocked' }
 
-  /** Microphone and speaker selects (`speakers: null`: this browser cannot choose one); ids '' or not listed: the first is shown. */
-  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly mic: string; readonly speaker: string };
+  /** Microphone, speaker and camera selects (`speakers: null`: this browser cannot choose one; no cameras: none to choose); ids '' or not listed: the first is shown. */
+  | { readonly kind: 'devices'; readonly mics: readonly DeviceOption[]; readonly speakers: readonly DeviceOption[] | null; readonly cameras: readonly DeviceOption[]; readonly mic: string; readonly speaker: string; readonly camera: string };
 
 /** What the person asked for (reads from the DOM). */
 export type Intent =

@@ -110,7 +110,7 @@ export class View implements PeerView {
     const devices$ = fromEvent<Event>(this.modalContent, 'change').pipe(
       map((e) => e.target),
       filter((t): t is HTMLSelectElement => t instanceof HTMLSelectElement), // only the Devices dialog has selects
-      map((t): Intent => ({ kind: 'choose-device', role: t.name === 'mic' ? 'mic' : 'speaker', deviceId: t.value })),
+      map((t): Intent => ({ kind: 'choose-device', role: t.name === 'mic' || t.name === 'camera' ? t.name : 'speaker', deviceId: t.value })),
     );
     this.intents$ = merge(clicks$, renames$, dismissals$, shortcuts$, devices$);
   }
