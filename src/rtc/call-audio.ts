@@ -1,4 +1,5 @@
-import { EMPTY, Observable, catchError, combineLatest, concatMap, defer, expand, filter, fromEvent, map, merge, of, shareReplay, skip, startWith, switchMap, take } from 'rxjs';
+import { EMPTY, Observable, catchError, combineLatest, concatMap, defer, expand, filter, map, merge, of, shareReplay, skip, startWith, switchMap, take } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import { deviceOptions, nextDevice, pickDevice, type AudioChoice, type AudioRole, type DeviceInfo, type DeviceOption } from './audio-devices';
 import type { PeerPort } from './peer-port';
 import { exactly, userMedia } from './user-media';

@@ -1,4 +1,5 @@
-import { defer, fromEvent, map, type Observable } from 'rxjs';
+import { defer, map, type Observable } from 'rxjs';
+import { fromEvent } from '../dom-event';
 
 /**
  * The RTCPeerConnection as our negotiation code sees it. Every browser Promise becomes an Observable

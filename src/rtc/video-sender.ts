@@ -1,4 +1,5 @@
-import { EMPTY, Observable, catchError, combineLatest, concat, connect, defer, distinctUntilChanged, filter, fromEvent, ignoreElements, map, merge, mergeMap, of, switchMap, take } from 'rxjs';
+import { EMPTY, Observable, catchError, combineLatest, concat, connect, defer, distinctUntilChanged, filter, ignoreElements, map, merge, mergeMap, of, switchMap, take } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import { RtcError, type RtcFailure } from './connection-types';
 import { mediaFailure } from './local-media';
 import { exactly, stopAll, userMedia } from './user-media';

@@ -7,7 +7,6 @@ import {
   distinctUntilChanged,
   EMPTY,
   filter,
-  fromEvent,
   map,
   merge,
   Observable,
@@ -20,6 +19,7 @@ import {
   timer,
   type Subscription,
 } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import { consoleLogger, type Logger } from '../log';
 import { uuidV4 } from '../uuid';
 import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, VertoClient, VertoClientOptions } from './client-types';

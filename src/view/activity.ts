@@ -1,4 +1,5 @@
-import { concat, distinctUntilChanged, fromEvent, map, merge, of, startWith, switchMap, timer, type Observable } from 'rxjs';
+import { concat, distinctUntilChanged, map, merge, of, startWith, switchMap, timer, type Observable } from 'rxjs';
+import { fromEvent } from '../dom-event';
 
 export const NAV_HIDE_MS = 3_000;
 

@@ -1,4 +1,5 @@
-import { combineLatest, distinctUntilChanged, EMPTY, fromEvent, map, merge, Observable, startWith, switchMap } from 'rxjs';
+import { combineLatest, distinctUntilChanged, EMPTY, map, merge, Observable, startWith, switchMap } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import type { CallAlert } from './ui-types';
 
 /** The someone-is-calling line, when the person is not looking (pure): null otherwise. */

@@ -1,4 +1,5 @@
-import { EMPTY, fromEvent, merge, type Observable } from 'rxjs';
+import { EMPTY, merge, type Observable } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import { attention$, notifyControl$, type AttentionDeps } from './attention';
 import { blockedNotice, ringer$ } from './ringer';
 import type { CallAlert } from './ui-types';

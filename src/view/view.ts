@@ -1,4 +1,5 @@
-import { filter, fromEvent, map, merge, tap, type Observable } from 'rxjs';
+import { filter, map, merge, tap, type Observable } from 'rxjs';
+import { fromEvent } from '../dom-event';
 import { documentActivity$ } from './activity';
 import { devicesContent } from './devices-dialog';
 import { icon, type IconName } from './icons';
