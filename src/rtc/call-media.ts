@@ -29,6 +29,7 @@ import { callVerdicts$, withInterruption } from './call-stats';
 import { verificationWords$ } from './call-verification';
 import { connectionStates, defaultRecoveryTiming, mediaBack, type RecoveryStep, type RecoveryTiming } from './recovery';
 import { consoleLog, type RtcLog } from './rtc-log';
+import { holding, stopAll } from './user-media';
 
 /** The browser, as the call's media uses it; every field defaults to the real thing. */
 export interface CallMediaDeps {
@@ -44,24 +45,6 @@ export interface CallMediaDeps {
 
 const browserPort = (config: RTCConfiguration): PeerPort => peerPort(new RTCPeerConnection(config));
 
-const stopTracks = (stream: MediaStream): void => {
-  for (const track of stream.getTracks()) track.stop();
-};
-
-/** A resource held by its subscription: emits it once, never completes, releases it in teardown. */
-function holding<T>(make: () => T, release: (resource: T) => void): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    let resource: T;
-    try {
-      resource = make();
-    } catch (error: unknown) {
-      subscriber.error(error); // e.g. RTCPeerConnection with a malformed ICE server URL, or none at all
-      return undefined;
-    }
-    subscriber.next(resource);
-    return () => release(resource);
-  });
-}
 
 /** Remote stream: the sender's stream, or one we build from the received tracks. */
 function remoteStreams(tracks$: Observable<RemoteTrack>, createStream: () => MediaStream): Observable<MediaStream> {
@@ -143,7 +126,7 @@ export function callMedia$(
     // A track replaced before then waits for them (the polite side adds its own at the first offer).
     const media$ = defer(localMedia).pipe(
       take(1),
-      switchMap((stream) => holding(() => stream, stopTracks)),
+      switchMap((stream) => holding(() => stream, stopAll)),
       switchMap((stream) => {
         const added$ = turn$.pipe(
           tap(() => {

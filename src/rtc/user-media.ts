@@ -1,5 +1,23 @@
 import { Observable } from 'rxjs';
 
+/**
+ * A resource held by its subscription: emits it once, never completes, releases it in teardown. A
+ * `make` that throws is the stream's error (e.g. RTCPeerConnection with a malformed ICE server URL).
+ */
+export function holding<T>(make: () => T, release: (resource: T) => void): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let resource: T;
+    try {
+      resource = make();
+    } catch (error: unknown) {
+      subscriber.error(error);
+      return undefined;
+    }
+    subscriber.next(resource);
+    return () => release(resource);
+  });
+}
+
 export const stopAll = (stream: MediaStream): void => {
   for (const t of stream.getTracks()) t.stop();
 };

@@ -2,7 +2,7 @@ import { EMPTY, Observable, catchError, combineLatest, concat, connect, defer, d
 import { fromEvent } from '../dom-event';
 import { RtcError, type RtcFailure } from './connection-types';
 import { mediaFailure } from './local-media';
-import { exactly, stopAll, userMedia } from './user-media';
+import { exactly, holding, stopAll, userMedia } from './user-media';
 
 /** What the person wants sent as video: the camera (if on), or their screen (which wins while shared). */
 export interface VideoWish {
@@ -31,14 +31,6 @@ export interface VideoSenderDeps {
   readonly replace: (track: MediaStreamTrack | null) => Observable<void>;
 }
 
-/** Emits `track` (missing: no camera) and holds it: `stop` at unsubscribe. */
-const holding = (track: MediaStreamTrack | undefined, stop: () => void): Observable<MediaStreamTrack> =>
-  new Observable<MediaStreamTrack>((subscriber) => {
-    if (track === undefined) subscriber.error(new RtcError('no-device'));
-    else subscriber.next(track);
-    return stop;
-  });
-
 /**
  * The first video track of what `get` gives, held while subscribed: emitted once, stopped at
  * unsubscribe, and stopped at once when it arrives after unsubscribe (see `userMedia`).
@@ -48,7 +40,19 @@ export function heldTrack(get: () => Promise<MediaStream>, failure: (error: unkn
     get().catch((error: unknown) => {
       throw failure(error);
     }),
-  ).pipe(mergeMap((stream) => holding(stream.getVideoTracks()[0], () => stopAll(stream))));
+  ).pipe(
+    mergeMap((stream) =>
+      holding(
+        () => {
+          const [track] = stream.getVideoTracks();
+          if (track !== undefined) return track;
+          stopAll(stream); // nothing to hold: what came is released now
+          throw new RtcError('no-device');
+        },
+        () => stopAll(stream),
+      ),
+    ),
+  );
 }
 
 /** The browser's camera and screen picker; without `mediaDevices` (no secure context) the camera fails as missing. */
@@ -94,7 +98,7 @@ export function videoSender$(wish$: Observable<VideoWish>, initial: MediaStreamT
         const t = takeFirst();
         const live = t !== null && t.readyState === 'live'; // already on the sender, and already shown
         if (!live) t?.stop();
-        return (live ? holding(t, () => t.stop()) : deps.camera(id)).pipe(
+        return (live ? holding(() => t, () => t.stop()) : deps.camera(id)).pipe(
           switchMap((track) =>
             concat(
               live ? EMPTY : send(track),
