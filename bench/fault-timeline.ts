@@ -93,14 +93,25 @@ export function installTimelineProbe(): void {
       note(`pc#${n} new`);
       this.addEventListener('connectionstatechange', () => note(`pc#${n} connection ${this.connectionState}`));
       this.addEventListener('iceconnectionstatechange', () => note(`pc#${n} ice ${this.iceConnectionState}`));
-      this.addEventListener('signalingstatechange', () => note(`pc#${n} signaling ${this.signalingState}`));
+      this.addEventListener('signalingstatechange', () => {
+        const video = (this.remoteDescription?.sdp ?? '').split('m=video')[1] ?? '';
+        const remote = [...new Set([...video.matchAll(/a=ssrc:(\d+)/g)].map((m) => m[1]))].join(' ');
+        note(`pc#${n} signaling ${this.signalingState} (remote video ssrc ${remote || '-'})`);
+      });
       this.addEventListener('negotiationneeded', () => note(`pc#${n} negotiationneeded`));
       this.addEventListener('icecandidate', (e: RTCPeerConnectionIceEvent) => note(`pc#${n} candidate ${e.candidate === null ? 'end' : (e.candidate.usernameFragment ?? '')}`));
+      // Remote tracks and what happens to them (a picture that stops at the element, not in the decoder).
+      this.addEventListener('track', (e: RTCTrackEvent) => {
+        const t = e.track;
+        note(`pc#${n} track ${t.kind} ${t.id.slice(0, 8)} streams [${e.streams.map((s) => s.id.slice(0, 8)).join(',')}] muted=${String(t.muted)}`);
+        for (const type of ['mute', 'unmute', 'ended']) t.addEventListener(type, () => note(`pc#${n} track ${t.kind} ${t.id.slice(0, 8)} ${type}`));
+      });
       // Video both ways, from a 100 ms poll: when counters advance again after 300 ms without, and every
       // keyframe and keyframe request (PLI), so a picture that waits for a keyframe shows as such.
       const last: Record<string, number> = {};
       const since: Record<string, number> = {};
       let lastPair = '';
+      let lastSsrcs = '';
       const poll = window.setInterval(() => {
         if (this.signalingState === 'closed') {
           window.clearInterval(poll);
@@ -110,12 +121,14 @@ export function installTimelineProbe(): void {
           (report) => {
             const sum: Record<string, number> = {};
             let pair = '';
+            const ssrcs: string[] = [];
             let target = 0;
             let limit = '';
             const add = (key: string, v: unknown): void => {
               sum[key] = (sum[key] ?? 0) + (typeof v === 'number' ? v : 0);
             };
             report.forEach((s: Record<string, unknown>) => {
+              if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video') ssrcs.push(`${String(s.type).slice(0, 2)} ${String(s.ssrc)}`);
               if (s.type === 'inbound-rtp' && s.kind === 'video') {
                 add('in packets', s.packetsReceived);
                 add('in frames received', s.framesReceived);
@@ -143,6 +156,9 @@ export function installTimelineProbe(): void {
               if (before === undefined || value > before) since[key] = now;
               last[key] = value;
             }
+            const ssrcList = ssrcs.sort().join(', ');
+            if (ssrcList !== lastSsrcs) note(`pc#${n} video ssrc ${ssrcList}`);
+            lastSsrcs = ssrcList;
             if (pair !== lastPair) note(`pc#${n} selected pair ${pair || '(none)'}`);
             lastPair = pair;
           },
@@ -172,9 +188,55 @@ export function installTimelineProbe(): void {
     note(`restartIce()@${this.signalingState}`);
     restartIce.call(this);
   };
+  // What the page's video element is given, and what it does with it.
+  const describe = (source: unknown): string => {
+    if (!(source instanceof MediaStream)) return String(source);
+    return `stream ${source.id.slice(0, 8)} [${source.getTracks().map((t) => `${t.kind} ${t.id.slice(0, 8)} ${t.readyState}${t.muted ? ' muted' : ''}`).join(', ')}]`;
+  };
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  if (srcObject?.set !== undefined && srcObject.get !== undefined) {
+    const { get, set } = srcObject;
+    Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+      configurable: true,
+      get,
+      set(this: HTMLMediaElement, value: MediaProvider | null) {
+        note(`#${this.id || this.tagName} srcObject = ${describe(value)}`);
+        set.call(this, value);
+      },
+    });
+  }
   document.addEventListener('DOMContentLoaded', () => {
     const status = document.getElementById('nav-status');
     if (status) new MutationObserver(() => note(`status "${status.textContent ?? ''}"`)).observe(status, { childList: true, characterData: true, subtree: true });
+    const video = document.getElementById('media-player');
+    if (!(video instanceof HTMLVideoElement)) return;
+    for (const type of ['play', 'pause', 'playing', 'waiting', 'stalled', 'emptied', 'ended', 'loadstart', 'loadedmetadata', 'resize', 'error', 'abort']) {
+      video.addEventListener(type, () => note(`#media-player ${type} (paused=${String(video.paused)} ready=${video.readyState} ${video.videoWidth}x${video.videoHeight})`));
+    }
+    new MutationObserver(() => note(`#media-player class "${video.className}" hidden=${String(video.hidden)}`)).observe(video, { attributes: true, attributeFilter: ['class', 'hidden', 'style'] });
+    // Once a second: the element's state and its source, so a stuck picture shows what it was stuck on;
+    // and what it presents: frames counted by the element, by the probe's frame callbacks (bench/probe.ts),
+    // and a hash of the picture drawn to a small canvas (the fake camera's picture changes every frame).
+    let lastState = '';
+    const canvas = document.createElement('canvas');
+    canvas.width = 16;
+    canvas.height = 16;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    const pictureHash = (): string => {
+      if (context === null || video.readyState < 2) return '-';
+      context.drawImage(video, 0, 0, 16, 16);
+      let h = 0;
+      for (const byte of context.getImageData(0, 0, 16, 16).data) h = (h * 31 + byte) >>> 0;
+      return h.toString(16);
+    };
+    const probe = (window as unknown as { __bench?: { remoteFrames: number } }).__bench;
+    window.setInterval(() => {
+      const state = `paused=${String(video.paused)} ready=${video.readyState} ${video.videoWidth}x${video.videoHeight} ${describe(video.srcObject)} visibility=${document.visibilityState}`;
+      if (state !== lastState) note(`#media-player ${state}`);
+      lastState = state;
+      const quality = video.getVideoPlaybackQuality();
+      note(`#media-player t=${video.currentTime.toFixed(1)} frames=${quality.totalVideoFrames} dropped=${quality.droppedVideoFrames} callbacks=${probe?.remoteFrames ?? '?'} picture=${pictureHash()}`);
+    }, 1000);
   });
 }
 

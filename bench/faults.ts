@@ -17,7 +17,7 @@ const RESUME_WAIT_MS = 30_000;
 export const SCENARIOS = [
   { key: 'loss', name: 'in a call, 20 % loss for 20 s', where: 'call', fault: { kind: 'loss', percent: 20 }, ms: 20_000, runs: 1 },
   { key: '8s', name: 'in a call, 8 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 8_000, runs: 2 },
-  { key: '45s', name: 'in a call, 45 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
+  { key: '45s', name: 'in a call, 45 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 45_000, runs: 3 },
   { key: 'idle', name: 'idle, 45 s blackout', where: 'idle', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
   { key: 'ring', name: 'call placed at the end of a 20 s idle blackout', where: 'call-at-restore', fault: { kind: 'blackout' }, ms: 20_000, runs: 2 },
 ] as const satisfies readonly { key: string; name: string; where: 'call' | 'idle' | 'call-at-restore'; fault: Fault; ms: number; runs: number }[];
@@ -46,7 +46,7 @@ interface FaultRun {
   readonly presence?: readonly number[];
   /** Call at restore: ms from restore to the callee's incoming-call dialog. */
   readonly ring?: number;
-  /** With BENCH_FAULTS_TIMELINE=1: both pages' events from just before the cut on (bench/fault-timeline.ts). */
+  /** With BENCH_FAULTS_TIMELINE=1: both pages' events from the call's last seconds before the cut on (bench/fault-timeline.ts). */
   readonly timeline?: readonly string[];
 }
 
@@ -57,10 +57,10 @@ const wantTimeline = process.env.BENCH_FAULTS_TIMELINE === '1';
 /** The timeline ends this long after the later page's video came back (or after the wait for it gave up). */
 const TIMELINE_TAIL_MS = 2_000;
 
-/** Both pages' timelines from 500 ms before the cut to `until`, printed and returned (null: timelines off). */
+/** Both pages' timelines from 3 s before the cut (the call's tracks arrive ~2.3 s before it) to `until`, printed and returned (null: timelines off). */
 async function timelineOf(timelines: readonly PageTimeline[] | null, cut: number, restore: number, until: number): Promise<string[] | undefined> {
   if (timelines === null) return undefined;
-  const [caller, callee] = await Promise.all(timelines.map((t) => t.read(cut - 500, until)));
+  const [caller, callee] = await Promise.all(timelines.map((t) => t.read(cut - 3_000, until)));
   const lines = formatTimeline([{ label: 'caller', events: caller }, { label: 'callee', events: callee }], cut, restore);
   process.stdout.write(`[faults] timeline (ms from restore):\n${lines.join('\n')}\n`);
   return lines;

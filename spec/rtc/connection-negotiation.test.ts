@@ -1,10 +1,13 @@
 // Perfect negotiation between two calls' media over fake RTCPeerConnections, in virtual time.
 import type { Signal } from '../../src/rtc/connection-types';
+import { defaultRecoveryTiming } from '../../src/rtc/recovery';
 import { FakeTrack } from './fake-media';
 import { agreed, descriptionsSent, lastState, makePair, type Pair } from './pair';
 
 const errors = (p: Pair) => [...p.a.logs, ...p.b.logs].filter((l) => l.level === 'error');
 const isCandidate = (s: Signal) => s.kind === 'candidate';
+/** Both sides restart the moment ICE fails: glare on purpose (the polite side's own wait would avoid it). */
+const glareTiming = { ...defaultRecoveryTiming, politeDelayMs: 0 };
 
 
 describe('call media negotiation (two sides, virtual time)', () => {
@@ -129,7 +132,7 @@ describe('call media negotiation (two sides, virtual time)', () => {
   });
 
   it('a candidate from an ignored offer is not reported as an error (both sides restart ICE at once)', async () => {
-    const p = await makePair();
+    const p = await makePair({ timing: glareTiming });
     p.a.connection.open(true);
     p.at(20, () => p.b.connection.open(false));
     p.at(1000, () => {
@@ -155,7 +158,7 @@ describe('call media negotiation (two sides, virtual time)', () => {
     // A candidate of the ignored offer is still being applied when the answer arrives: with overlapping
     // handlers the answer resets ignoreOffer first and the candidate's failure is reported.
     const delay = (_n: number, s: Signal) => (isCandidate(s) ? 0 : 1);
-    const p = await makePair({ a: { delay }, b: { delay }, opMs: 2 });
+    const p = await makePair({ a: { delay }, b: { delay }, opMs: 2, timing: glareTiming });
     p.a.connection.open(true);
     p.b.connection.open(false);
     p.at(1000, () => {

@@ -5,7 +5,7 @@ import { marbles } from 'rxjs-marbles/jest';
 import { RtcError } from '../../src/rtc/connection-types';
 import { connectionStates, mediaBack, type RecoveryStep } from '../../src/rtc/recovery';
 
-const timing = { disconnectedMs: 2, restartMs: 7, retryMs: 10, outageMs: 60 };
+const timing = { disconnectedMs: 2, restartMs: 7, retryMs: 10, outageMs: 60, politeDelayMs: 3 };
 const states = { n: 'new', g: 'connecting', c: 'connected', d: 'disconnected', f: 'failed' } as const;
 const out: Record<string, RecoveryStep> = {
   c: { kind: 'state', state: 'connected' },
@@ -95,6 +95,41 @@ describe('connectionStates', () => {
     const expected = '                         ---(Rr)---#';
     m.expect(connectionStates(pc$, NEVER, timing, m.scheduler), unsub).toBeObservable(expected, out, new RtcError('ice-failed'));
   }));
+
+  describe('the polite side leaves each restart to the other side for 3 ms (politeDelayMs)', () => {
+    it('in an outage: its first try and its tries on signalling back wait 3 ms, then every 10 ms', marbles((m) => {
+      const pc$ = m.hot<RTCPeerConnectionState>('-c-d------------------c-', states);
+      const up$ = m.hot<boolean>('               -t--------f----t--------', up);
+      const unsub = '                            ^-----------------------!';
+      // Tries at 5 + 3 (signalling up), none while down (18), 15 + 3 after it is back; 28 cut by connected.
+      const expected = '                         -c-r----R---------R---c-';
+      m.expect(connectionStates(pc$, up$, timing, m.scheduler, NEVER, true), unsub).toBeObservable(expected, out);
+    }));
+
+    it('connected within the 3 ms (the impolite side’s restart answered): no restart of its own', marbles((m) => {
+      const pc$ = m.hot<RTCPeerConnectionState>('-c-f----------c-', states);
+      const up$ = m.hot<boolean>('               -t-f--------t---', up);
+      const unsub = '                            ^---------------!';
+      const expected = '                         -c-r----------c-';
+      m.expect(connectionStates(pc$, up$, timing, m.scheduler, NEVER, true), unsub).toBeObservable(expected, out);
+    }));
+
+    it('media flowing again waits 3 ms too, and a new silence cancels it', marbles((m) => {
+      const pc$ = m.hot<RTCPeerConnectionState>('-c-f------------c-', states);
+      const up$ = m.hot<boolean>('               --f---------------', up);
+      const flowing$ = m.hot<boolean>('          -t-f-tf--t--------', up);
+      const unsub = '                            ^-----------------!';
+      const expected = '                         -c-r--------R---c-';
+      m.expect(connectionStates(pc$, up$, timing, m.scheduler, flowing$, true), unsub).toBeObservable(expected, out);
+    }));
+
+    it('while setting up: its one restart waits 3 ms; the 7 ms to ice-failed count from the trouble', marbles((m) => {
+      const pc$ = m.hot<RTCPeerConnectionState>('-g-f------', states);
+      const unsub = '                            ^ 79ms !';
+      const expected = '                         ---r--R---#';
+      m.expect(connectionStates(pc$, NEVER, timing, m.scheduler, NEVER, true), unsub).toBeObservable(expected, out, new RtcError('ice-failed'));
+    }));
+  });
 
   it('while setting up: a disconnected blip is cancelled by a newer state', marbles((m) => {
     const pc$ = m.hot<RTCPeerConnectionState>('-gdg----c-', states);

@@ -161,7 +161,7 @@ export function callMedia$(
       readStats === undefined ? EMPTY : port.connectionState$.pipe(filter((s) => s === 'connected'), take(1), switchMap(() => callVerdicts$(readStats, scheduler)), share());
     const steps$ = concat(
       of<RecoveryStep>({ kind: 'state', state: 'connecting' }),
-      connectionStates(port.connectionState$, signallingUp$, timing, scheduler, verdicts$.pipe(map((v) => v.flowing))),
+      connectionStates(port.connectionState$, signallingUp$, timing, scheduler, verdicts$.pipe(map((v) => v.flowing)), polite),
     ).pipe(share());
     // While media is interrupted our video is off: nothing gets through, and what the sender would queue
     // meanwhile goes out first after the restore, ahead of any keyframe (the picture came back ~1 s late

@@ -1,6 +1,5 @@
 import {
   EMPTY,
-  concat,
   concatMap,
   defer,
   distinctUntilChanged,
@@ -34,6 +33,13 @@ export interface RecoveryTiming {
   readonly retryMs: number;
   /** After the call had connected: how long media may stay interrupted before the call is lost. */
   readonly outageMs: number;
+  /**
+   * How long the polite side leaves each restart to the impolite side. One restart renews both sides'
+   * ICE; when both offer, the polite side rolls its offer back, and in Chromium 156 that rollback, done
+   * before the other side's video was flowing again, left our remote picture frozen for good while its
+   * frames were still decoded (2 of every 5 runs of a 45 s blackout: bench/README.md, Faults).
+   */
+  readonly politeDelayMs: number;
 }
 
 /**
@@ -41,9 +47,11 @@ export interface RecoveryTiming {
  * comes about 4.5 s into a blackout — a restart that is not needed costs a signalling round trip and
  * nothing else (the old candidate pair keeps working until the new one is chosen). 10 s between
  * tries: a restart on a working network connects within 1–2 s, even through a relay. 60 s: a phone
- * changing networks or a laptop waking up is back well within a minute.
+ * changing networks or a laptop waking up is back well within a minute. 2 s for the polite side: the
+ * impolite side's restart offer reaches it within a relay hop of both being back (~0.1–0.4 s in the
+ * bench/faults.ts timelines); only if that offer was lost does the polite side's own restart count.
  */
-export const defaultRecoveryTiming: RecoveryTiming = { disconnectedMs: 2000, restartMs: 7000, retryMs: 10_000, outageMs: 60_000 };
+export const defaultRecoveryTiming: RecoveryTiming = { disconnectedMs: 2000, restartMs: 7000, retryMs: 10_000, outageMs: 60_000, politeDelayMs: 2000 };
 
 /**
  * What recovery asks of the call's media: a state to report, an ICE restart to make (or to send
@@ -68,6 +76,9 @@ const resend: RecoveryStep = { kind: 'resend' };
  * signalling down or not. `connected` ends the outage; after `outageMs` without it the stream errors
  * with RtcError `connection-lost`.
  *
+ * On the polite side (`polite`) every restart waits `politeDelayMs` more, and is not made if the
+ * impolite side's restart has connected meanwhile.
+ *
  * Outside an outage every `true` after the first asks to `resend` a pending offer: the relay drops
  * signals to a page that is offline, so after a long blackout one side's restart offer may never
  * have arrived while the other side's was ignored in the collision, and both wait for an answer
@@ -85,8 +96,12 @@ export function connectionStates(
   scheduler: SchedulerLike,
   /** Inbound media flowing (src/rtc/call-stats.ts): `true` during an outage restarts at once, signalling or not. */
   flowing$: Observable<boolean> = EMPTY,
+  /** We placed the call: our restarts wait for the other side's (see `RecoveryTiming.politeDelayMs`). */
+  polite = false,
 ): Observable<RecoveryStep> {
   return defer(() => {
+    const wait = polite ? timing.politeDelayMs : 0;
+    const restartAfterWait$: Observable<RecoveryStep> = wait === 0 ? of(restart) : timer(wait, scheduler).pipe(map(() => restart));
     const state$ = pcState$.pipe(share());
     // Until told otherwise, signals are taken to get through (the Peer says at once when they do not).
     let up = true;
@@ -107,7 +122,9 @@ export function connectionStates(
     const iceFailed$ = timer(timing.restartMs, scheduler).pipe(concatMap(() => throwError(() => new RtcError('ice-failed'))));
     // exhaustMap: while one restart runs, further trouble is part of the same attempt.
     const setup$ = setupTrouble$.pipe(
-      exhaustMap(() => concat(of(restart, state('reconnecting')), race(connected$.pipe(take(1), ignoreElements()), iceFailed$))),
+      exhaustMap(() =>
+        merge(restartAfterWait$.pipe(takeUntil(connected$)), of(state('reconnecting')), race(connected$.pipe(take(1), ignoreElements()), iceFailed$)),
+      ),
     );
 
     let inOutage = false;
@@ -115,7 +132,7 @@ export function connectionStates(
       const firstTry$ = first === 'failed' ? of(0) : timer(timing.disconnectedMs, scheduler);
       // switchMap: each reason to try (the first, signalling back) tries now and restarts the retry clock.
       const tries$ = merge(firstTry$, up$.pipe(filter((u) => u))).pipe(
-        switchMap(() => timer(0, timing.retryMs, scheduler)),
+        switchMap(() => timer(wait, timing.retryMs, scheduler)),
         filter(() => up),
         map(() => restart),
       );
@@ -124,8 +141,7 @@ export function connectionStates(
       // It needs no answer for that; its offer goes out when signalling is back.
       const mediaBack$ = flowing$.pipe(
         distinctUntilChanged(),
-        filter((f) => f),
-        map(() => restart),
+        switchMap((f) => (f ? restartAfterWait$ : EMPTY)),
       );
       const lost$ = timer(timing.outageMs, scheduler).pipe(concatMap(() => throwError(() => new RtcError('connection-lost'))));
       return defer(() => {
