@@ -10,12 +10,13 @@ const restarts = (s: Side) => s.pcs.reduce((n, pc) => n + pc.stats.restarts, 0);
 const ufrag = (s: Side) => /ice-ufrag:(\S+)/.exec(s.pc().currentLocalDescription?.sdp ?? '')?.[1] ?? '';
 
 /**
- * The whole network goes at `cut`; both clients notice their sockets are dead 5 s later; ICE gives up
- * on the old candidate pair 30 s in, as Chrome does; the network is back at `back`, signalling 1 s later.
+ * The whole network goes at `cut`; both clients notice their sockets are dead `noticedMs` later; ICE
+ * gives up on the old candidate pair 30 s in, as Chrome does; the network is back at `back` (signalling
+ * is the caller's to bring back).
  */
-function blackout(p: Pair, cut: number, back: number): void {
+function networkDown(p: Pair, cut: number, back: number, noticedMs = 5000): void {
   p.at(cut, () => p.setNetwork(false));
-  p.at(cut + 5000, () => {
+  p.at(cut + noticedMs, () => {
     p.setSignalling(p.a, false);
     p.setSignalling(p.b, false);
   });
@@ -24,6 +25,11 @@ function blackout(p: Pair, cut: number, back: number): void {
     p.b.pc().failIce();
   });
   p.at(back, () => p.setNetwork(true));
+}
+
+/** `networkDown` with the sockets noticed dead 5 s in, and both sides' signalling back 1 s after the network. */
+function blackout(p: Pair, cut: number, back: number): void {
+  networkDown(p, cut, back);
   p.at(back + 1000, () => {
     p.setSignalling(p.a, true);
     p.setSignalling(p.b, true);
@@ -101,16 +107,7 @@ describe('Connection recovery', () => {
     // later, both pages back within ~0.3 s of each other. When both restarted then, the polite side rolled
     // its offer back, and in 2 of 5 runs its remote picture stayed frozen (bench/README.md, Faults).
     const p = await connectedPair();
-    p.at(1000, () => p.setNetwork(false));
-    p.at(1500, () => {
-      p.setSignalling(p.a, false);
-      p.setSignalling(p.b, false);
-    });
-    p.at(31_000, () => {
-      p.a.pc().failIce();
-      p.b.pc().failIce();
-    });
-    p.at(46_000, () => p.setNetwork(true));
+    networkDown(p, 1000, 46_000, 500);
     p.at(46_200, () => p.setSignalling(p.a, true));
     p.at(46_300, () => p.setSignalling(p.b, true));
     p.run();
@@ -175,16 +172,7 @@ describe('Connection recovery', () => {
     // answers again, so its outage is over; the polite side comes back and restarts, and its offer collides
     // with the pending one and is ignored. Both waited for an answer; the polite side's picture never came back.
     const p = await connectedPair();
-    p.at(1000, () => p.setNetwork(false));
-    p.at(6000, () => {
-      p.setSignalling(p.a, false);
-      p.setSignalling(p.b, false);
-    });
-    p.at(31_000, () => {
-      p.a.pc().failIce();
-      p.b.pc().failIce();
-    });
-    p.at(46_000, () => p.setNetwork(true));
+    networkDown(p, 1000, 46_000);
     p.at(46_300, () => p.setSignalling(p.b, true)); // b sends its pending restart offer again: lost, a is offline
     p.at(46_350, () => p.b.pc().reviveOldPair());
     p.at(47_100, () => p.setSignalling(p.a, true)); // a restarts; b hears a is back
