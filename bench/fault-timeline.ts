@@ -14,8 +14,10 @@ export interface TimelineEvent {
 /**
  * The init script (runs in the page before its scripts; self-contained, no imports). It records into
  * `window.__timeline`: WebSocket open / close / sent methods / received replies and server requests,
- * RTCPeerConnection state changes, description calls and their outcome, restartIce, and from a 100 ms
- * getStats() poll the moments inbound video packets and decoded frames resume after a pause.
+ * RTCPeerConnection state changes, description calls and their outcome, restartIce, remote tracks and
+ * their mute/ended, the page video element's source, events and (once a second) presented frames, and
+ * from a 100 ms getStats() poll the moments inbound video packets and decoded frames resume after a pause
+ * and the video SSRCs.
  */
 export function installTimelineProbe(): void {
   const events: { wall: number; what: string }[] = [];

@@ -94,7 +94,7 @@ export function connectionStates(
   signallingUp$: Observable<boolean>,
   timing: RecoveryTiming,
   scheduler: SchedulerLike,
-  /** Inbound media flowing (src/rtc/call-stats.ts): `true` during an outage restarts at once, signalling or not. */
+  /** Inbound media flowing (src/rtc/call-stats.ts): `true` during an outage restarts at once (polite: after `politeDelayMs`), signalling or not. */
   flowing$: Observable<boolean> = EMPTY,
   /** We placed the call: our restarts wait for the other side's (see `RecoveryTiming.politeDelayMs`). */
   polite = false,
