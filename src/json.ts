@@ -11,3 +11,6 @@ export function isRecord(v: unknown): v is Record<string, unknown>;
 export function isRecord(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** Equality of two plain values by their JSON text: what `distinctUntilChanged` needs for view models and statuses. */
+export const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);

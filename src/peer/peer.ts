@@ -25,6 +25,7 @@ import {
 } from 'rxjs';
 import { saveAudioChoice, type AudioChoice } from '../rtc/audio-devices';
 import type { AudioDevices } from '../rtc/call-audio';
+import { sameJson } from '../json';
 import type { CallMedia, IceOptions, Signal } from '../rtc/connection-types';
 import { keepaliveDelay } from '../verto/backoff';
 import type { VertoClient } from '../verto/client-types';
@@ -70,8 +71,6 @@ export interface PeerDeps extends IceOptions, Pick<CallConnectionDeps, 'video' |
  */
 const callKey = (call: Call | null): CallKey | null =>
   call === null || call.phase === 'ringing' ? null : { callId: call.callId, peerId: call.peerId, polite: call.phase === 'offering' };
-
-const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * When a state's texts are read (at `at`, then again): every second while waiting to reconnect (the

@@ -1,3 +1,4 @@
+import { sameJson } from '../json';
 import type { PeerStatus } from '../verto/client-types';
 import type { RtcFailure } from '../rtc/connection-types';
 import type { AudioRole } from '../rtc/audio-devices';
@@ -387,7 +388,7 @@ export function reduce(s: PeerState, e: PeerEvent, at: number): Step {
     }
     case 'rtc-verification': {
       const call = s.call?.callId === e.callId ? s.call : null;
-      if (call === null || JSON.stringify(call.sas) === JSON.stringify(e.words)) return same(s);
+      if (call === null || sameJson(call.sas, e.words)) return same(s);
       // New words (a new DTLS handshake): what was compared before says nothing about them.
       return same({ ...s, call: { ...call, sas: e.words, verified: false } });
     }

@@ -20,6 +20,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { fromEvent } from '../dom-event';
+import { sameJson } from '../json';
 import { consoleLogger, type Logger } from '../log';
 import { uuidV4 } from '../uuid';
 import type { ClientStatus, JsonObject, PeerEnvelope, Presence, PresenceEvent, VertoClient, VertoClientOptions } from './client-types';
@@ -173,7 +174,7 @@ export function createVertoClient(options: VertoClientOptions, overrides: Partia
   let running: Subscription | undefined;
 
   return {
-    status$: status.pipe(distinctUntilChanged(sameStatus)),
+    status$: status.pipe(distinctUntilChanged(sameJson)),
     presence$: events.pipe(
       filter((e): e is Extract<SessionEvent, { kind: 'presence' }> => e.kind === 'presence'),
       map((e): PresenceEvent => e.event),
@@ -223,8 +224,4 @@ function terminalStatus(error: unknown): ClientStatus {
   if (error instanceof PuntedError) return { kind: 'punted' };
   if (error instanceof LoginFailedError) return { kind: 'login-failed', message: error.message };
   return { kind: 'login-failed', message: describeError(error) };
-}
-
-function sameStatus(a: ClientStatus, b: ClientStatus): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
