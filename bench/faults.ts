@@ -18,7 +18,7 @@ export const SCENARIOS = [
   { key: 'loss', name: 'in a call, 20 % loss for 20 s', where: 'call', fault: { kind: 'loss', percent: 20 }, ms: 20_000, runs: 1 },
   { key: '8s', name: 'in a call, 8 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 8_000, runs: 2 },
   { key: '45s', name: 'in a call, 45 s blackout', where: 'call', fault: { kind: 'blackout' }, ms: 45_000, runs: 3 },
-  { key: 'idle', name: 'idle, 45 s blackout', where: 'idle', fault: { kind: 'blackout' }, ms: 45_000, runs: 1 },
+  { key: 'idle', name: 'idle, 45 s blackout', where: 'idle', fault: { kind: 'blackout' }, ms: 45_000, runs: 3 },
   { key: 'ring', name: 'call placed at the end of a 20 s idle blackout', where: 'call-at-restore', fault: { kind: 'blackout' }, ms: 20_000, runs: 2 },
 ] as const satisfies readonly { key: string; name: string; where: 'call' | 'idle' | 'call-at-restore'; fault: Fault; ms: number; runs: number }[];
 
@@ -46,7 +46,7 @@ interface FaultRun {
   readonly presence?: readonly number[];
   /** Call at restore: ms from restore to the callee's incoming-call dialog. */
   readonly ring?: number;
-  /** With BENCH_FAULTS_TIMELINE=1: both pages' events from the call's last seconds before the cut on (bench/fault-timeline.ts). */
+  /** With BENCH_FAULTS_TIMELINE=1: both pages' events from 3 s before the cut on (bench/fault-timeline.ts). */
   readonly timeline?: readonly string[];
 }
 
@@ -163,7 +163,7 @@ async function callRun(pair: Pair, scenario: Scenario, timelines: readonly PageT
   }
 }
 
-async function idleRun(pair: Pair, scenario: Scenario): Promise<FaultRun> {
+async function idleRun(pair: Pair, scenario: Scenario, timelines: readonly PageTimeline[] | null): Promise<FaultRun> {
   const { caller, callee } = pair;
   await Promise.all([caller.waitForPeer(callee.name), callee.waitForPeer(caller.name)]);
   const sampler = sampleStatuses([caller, callee]);
@@ -183,9 +183,11 @@ async function idleRun(pair: Pair, scenario: Scenario): Promise<FaultRun> {
       presence = seen.map((s) => s.wall - restore);
     }
     stopped = await sampler.stop();
+    const timeline = await timelineOf(timelines, cut, restore, Date.now());
     return {
       cut,
       restore,
+      timeline,
       statuses: stopped.map(distinct),
       sequence: stopped.map(changes),
       cutToStatus: stopped.map((s) => minus(firstAbnormalAt(s, cut), cut)),
@@ -238,7 +240,7 @@ export async function benchFaults(env: BenchEnv): Promise<BenchmarkResult> {
       const count = runsOverride ?? scenario.runs;
       for (let i = 0; i < count; i += 1) {
         try {
-          runs.push(scenario.where === 'call' ? await callRun(pair, scenario, timelines) : await idleRun(pair, scenario));
+          runs.push(scenario.where === 'call' ? await callRun(pair, scenario, timelines) : await idleRun(pair, scenario, timelines));
           await settle(pair);
         } catch (error) {
           errors.push(String(error).split('\n')[0]);
