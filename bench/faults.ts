@@ -154,13 +154,18 @@ async function callRun(pair: Pair, scenario: Scenario, timelines: readonly PageT
     };
     return run;
   } catch (error) {
-    if (fault !== null) await timelineOf(timelines, fault.cut, fault.restore, Date.now()).catch(() => undefined);
-    // What the pages said is the best clue to why a run failed (a call that ended, or one stuck reconnecting).
-    const said = (await sampler.stop()).map((s) => distinct(s).map((t) => `"${t}"`).join(' → '));
-    throw new Error(`${String(error).split('\n')[0]}; status, caller: ${said[0]}; callee: ${said[1]}`, { cause: error });
+    return await failedRun(error, fault, timelines, sampler); // awaited: `finally` stops the sampler after it
   } finally {
     if (samples.length === 0) await sampler.stop();
   }
+}
+
+/** A run that threw: its timeline (with BENCH_FAULTS_TIMELINE=1) and what each page said, rethrown. */
+async function failedRun(error: unknown, fault: { cut: number; restore: number } | null, timelines: readonly PageTimeline[] | null, sampler: { stop: () => Promise<Sample[][]> }): Promise<never> {
+  if (fault !== null) await timelineOf(timelines, fault.cut, fault.restore, Date.now()).catch(() => undefined);
+  // What the pages said is the best clue to why a run failed (a call that ended, one stuck reconnecting, a peer never seen).
+  const said = (await sampler.stop()).map((s) => distinct(s).map((t) => `"${t}"`).join(' → '));
+  throw new Error(`${String(error).split('\n')[0]}; status, caller: ${said[0]}; callee: ${said[1]}`, { cause: error });
 }
 
 async function idleRun(pair: Pair, scenario: Scenario, timelines: readonly PageTimeline[] | null): Promise<FaultRun> {
@@ -168,8 +173,9 @@ async function idleRun(pair: Pair, scenario: Scenario, timelines: readonly PageT
   await Promise.all([caller.waitForPeer(callee.name), callee.waitForPeer(caller.name)]);
   const sampler = sampleStatuses([caller, callee]);
   let stopped: Sample[][] | null = null;
+  let fault: { cut: number; restore: number } | null = null;
   try {
-    const { cut, restore } = await withFault(scenario.fault, scenario.ms);
+    const { cut, restore } = (fault = await withFault(scenario.fault, scenario.ms));
     let ring: number | undefined;
     let presence: number[] | undefined;
     if (scenario.where === 'call-at-restore') {
@@ -194,6 +200,8 @@ async function idleRun(pair: Pair, scenario: Scenario, timelines: readonly PageT
       ring,
       presence,
     };
+  } catch (error) {
+    return await failedRun(error, fault, timelines, sampler); // awaited: `finally` stops the sampler after it
   } finally {
     if (stopped === null) await sampler.stop();
   }
